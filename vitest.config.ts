@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Circuit tests compile Verilator models on a cold cache; give them room.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // Two cores: more workers only fight over the C++ compiler.
+    maxWorkers: 2,
+  },
+});
