@@ -1,0 +1,61 @@
+// The `hashi` command line: thin glue over dsl/, sim/ and the benchmarks.
+import { Command, CommanderError } from 'commander';
+import { HashiError } from '../dsl/index.ts';
+import { benchCommand } from './bench.ts';
+import { emitCommand } from './emit.ts';
+import { UsageError } from './usage-error.ts';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function program(): Command {
+  const cli = new Command('hashi')
+    .description('hashi: hardware construction in TypeScript (FIRRTL, CIRCT firtool, SystemVerilog, Verilator)')
+    .exitOverride()
+    .showHelpAfterError();
+
+  cli
+    .command('emit')
+    .description('elaborate a design and write <Top>.fir and SystemVerilog (default folder: build/<Top>/)')
+    .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
+    .option('--top <name>', 'module to elaborate when the file exports several')
+    .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'output folder')
+    .action(async (file: string, opts: { top?: string; param: string[]; out?: string }) => {
+      await emitCommand(file, opts);
+    });
+
+  cli
+    .command('demo')
+    .description('the main job: emit the counter, simulate it in Verilator, report')
+    .action(async () => {
+      const { demoCommand } = await import('./demo.ts');
+      await demoCommand();
+    });
+
+  cli
+    .command('bench')
+    .description('run a benchmark from bench/ (with --json: one JSON object, last on stdout)')
+    .argument('<name>', 'benchmark name, e.g. sim or elab')
+    .option('--json', 'print the result as JSON')
+    .allowUnknownOption()
+    .argument('[args...]', 'passed to the benchmark')
+    .action(async (name: string, args: string[], opts: { json?: boolean }) => {
+      await benchCommand(name, opts.json ?? false, args);
+    });
+  return cli;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof HashiError || err instanceof UsageError) {
+      console.error(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+// Streaming FIRRTL 6.0.0 writer over the private IR.
+import type { CircuitIR, ModuleIR, Named, Operand, Stmt } from '../ir.ts';
+import { firrtlLoc } from '../locator.ts';
+import { firrtlType } from '../types.ts';
+import { assignNames } from './names.ts';
+import type { TextSink } from './sink.ts';
+
+export const FIRRTL_VERSION = '6.0.0';
+
+export function emitFirrtl(circuit: CircuitIR, out: TextSink): void {
+  out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :\n`);
+  for (const m of circuit.modules) emitModule(m, m === circuit.top, out);
+}
+
+function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
+  const names = assignNames(m);
+  const name = (d: Named): string => names.get(d)!;
+  const ref = (o: Operand): string => {
+    switch (o.kind) {
+      case 'lit':
+        return `${o.type.kind === 'sint' ? 'SInt' : 'UInt'}<${o.type.width}>(${o.value})`;
+      case 'instport':
+        return `${name(o.inst)}.${o.port.name}`;
+      default:
+        return name(o);
+    }
+  };
+
+  out.write(`  ${isTop ? 'public ' : ''}module ${m.name} :${firrtlLoc(m.loc)}\n`);
+  for (const p of m.ports) out.write(`    ${p.dir} ${name(p)} : ${firrtlType(p.type)}${firrtlLoc(p.loc)}\n`);
+  out.write('\n');
+
+  const block = (stmts: readonly Stmt[], indent: string): void => {
+    if (stmts.length === 0) out.write(`${indent}skip\n`);
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'node': {
+          const args = s.args.map(ref);
+          for (const c of s.consts) args.push(String(c));
+          out.write(`${indent}node ${name(s)} = ${s.op}(${args.join(', ')})${firrtlLoc(s.loc)}\n`);
+          break;
+        }
+        case 'wire':
+          out.write(`${indent}wire ${name(s)} : ${firrtlType(s.type)}${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'reg':
+          out.write(
+            s.reset
+              ? `${indent}regreset ${name(s)} : ${firrtlType(s.type)}, ${ref(s.clock)}, ${ref(s.reset.signal)}, ${ref(s.reset.init)}${firrtlLoc(s.loc)}\n`
+              : `${indent}reg ${name(s)} : ${firrtlType(s.type)}, ${ref(s.clock)}${firrtlLoc(s.loc)}\n`,
+          );
+          break;
+        case 'inst':
+          out.write(`${indent}inst ${name(s)} of ${s.module.name}${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'connect':
+          out.write(`${indent}connect ${ref(s.sink)}, ${ref(s.src)}${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'when':
+          out.write(`${indent}when ${ref(s.cond)} :${firrtlLoc(s.loc)}\n`);
+          block(s.then, `${indent}  `);
+          if (s.otherwise) {
+            out.write(`${indent}else :\n`);
+            block(s.otherwise, `${indent}  `);
+          }
+          break;
+      }
+    }
+  };
+  block(m.body, '    ');
+  out.write('\n');
+}

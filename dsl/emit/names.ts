@@ -1,0 +1,42 @@
+// Final, unique names for one module: ports first, then declarations in order.
+// A clash gets `_1`, `_2`, ... in elaboration order, so output is deterministic.
+import type { Named, Stmt } from '../ir.ts';
+import type { ModuleIR } from '../ir.ts';
+
+// Words the FIRRTL parser treats as statement or type keywords.
+const reserved = new Set([
+  'circuit', 'module', 'extmodule', 'public', 'input', 'output', 'wire', 'reg', 'regreset', 'node', 'inst', 'of',
+  'connect', 'invalidate', 'when', 'else', 'skip', 'mem', 'printf', 'assert', 'assume', 'cover', 'stop', 'define',
+  'UInt', 'SInt', 'Clock', 'Reset', 'AsyncReset', 'Analog', 'Probe', 'RWProbe', 'flip', 'mux', 'read', 'layer',
+]);
+
+function sanitize(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_$]/g, '_');
+  const t = /^[A-Za-z_]/.test(s) ? s : `_${s}`;
+  return reserved.has(t) ? `${t}_` : t;
+}
+
+export function assignNames(m: ModuleIR): Map<Named, string> {
+  const taken = new Set<string>();
+  const names = new Map<Named, string>();
+  const claim = (d: Named): void => {
+    const want = sanitize(d.name);
+    let name = want;
+    for (let i = 1; taken.has(name); i++) name = `${want}_${i}`;
+    taken.add(name);
+    names.set(d, name);
+  };
+  for (const p of m.ports) claim(p);
+  const walk = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.kind === 'when') {
+        walk(s.then);
+        if (s.otherwise) walk(s.otherwise);
+      } else if (s.kind !== 'connect') {
+        claim(s);
+      }
+    }
+  };
+  walk(m.body);
+  return names;
+}

@@ -1,0 +1,47 @@
+// Where emitted text goes. Emission writes small pieces to a sink; the file sink
+// batches them into large writes, so no output is ever held whole in memory.
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+export interface TextSink {
+  write(text: string): void;
+}
+
+export class FileSink implements TextSink {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  constructor(path: string, private readonly flushAt = 1 << 16) {
+    this.fd = openSync(path, 'w');
+  }
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.flushAt) this.flush();
+  }
+
+  private flush(): void {
+    if (this.size === 0) return;
+    this.bytes += writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Collects text in memory; for tests and small circuits. */
+export class StringSink implements TextSink {
+  private readonly parts: string[] = [];
+  write(text: string): void {
+    this.parts.push(text);
+  }
+  toString(): string {
+    return this.parts.join('');
+  }
+}

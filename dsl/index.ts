@@ -1,0 +1,41 @@
+// hashi's language: the public API. Everything else in dsl/ is internal.
+export { UInt, SInt, Bool, Clock, Reset, AsyncReset } from './types.ts';
+export type { HwType } from './types.ts';
+export {
+  Data,
+  mux,
+  UInt as UIntValue,
+  SInt as SIntValue,
+  Bool as BoolValue,
+  Clock as ClockValue,
+  Reset as ResetValue,
+} from './values.ts';
+export type { Scalar } from './values.ts';
+export { IO, Input, Output } from './io.ts';
+export type { IOValues, PortSpec, ValueOf } from './io.ts';
+export { Wire, Reg, RegInit, RegNext } from './state.ts';
+export { when } from './when.ts';
+export type { WhenChain } from './when.ts';
+export { defineModule, elaborate, instance, isModuleDef, resolveParams } from './module.ts';
+export type { ModuleDef, ModuleSpec, Params, ParamValue } from './module.ts';
+export type { CircuitIR as Circuit } from './ir.ts';
+export { HashiError } from './errors.ts';
+export { setProjectRoot } from './locator.ts';
+export type { SourceLoc } from './locator.ts';
+export { emitFirrtl, FIRRTL_VERSION } from './emit/firrtl.ts';
+export { FileSink, StringSink } from './emit/sink.ts';
+export type { TextSink } from './emit/sink.ts';
+export { emitVerilog } from './lower/verilog.ts';
+export type { VerilogOptions, VerilogOutput, VerilogTarget } from './lower/verilog.ts';
+export { findFirtool } from './lower/toolchain.ts';
+export type { PortInfo } from './ports.ts';
+export { portsOf } from './ports.ts';
+
+// Value types share their names with the type constructors, as in Chisel:
+// `UInt(8)` makes a type, `x: UInt` annotates a value.
+import type { Bool as BoolV, Clock as ClockV, Reset as ResetV, SInt as SIntV, UInt as UIntV } from './values.ts';
+export type UInt = UIntV;
+export type SInt = SIntV;
+export type Bool = BoolV;
+export type Clock = ClockV;
+export type Reset = ResetV;

@@ -1,0 +1,50 @@
+// Port declarations. The TypeScript types of `IO({...})` follow the declared
+// hardware types, so `io.count` is a UInt in the editor, zod-style.
+import { builder } from './builder.ts';
+import { HashiError } from './errors.ts';
+import type { Port } from './ir.ts';
+import { NameSource } from './ir.ts';
+import { captureLocator } from './locator.ts';
+import type { BoolType, ClockType, HwType, SIntType, UIntType } from './types.ts';
+import type { Bool, Clock, Reset, SInt, UInt } from './values.ts';
+import { wrap } from './values.ts';
+
+export type ValueOf<T extends HwType> = T extends BoolType
+  ? Bool
+  : T extends UIntType
+    ? UInt
+    : T extends SIntType
+      ? SInt
+      : T extends ClockType
+        ? Clock
+        : Reset;
+
+export interface PortSpec<T extends HwType = HwType> {
+  readonly dir: 'input' | 'output';
+  readonly type: T;
+}
+
+export function Input<T extends HwType>(type: T): PortSpec<T> {
+  return { dir: 'input', type };
+}
+export function Output<T extends HwType>(type: T): PortSpec<T> {
+  return { dir: 'output', type };
+}
+
+export type IOValues<S extends Record<string, PortSpec>> = { readonly [K in keyof S]: ValueOf<S[K]['type']> };
+
+/** Declare ports on the module being built; each field becomes one port. */
+export function IO<S extends Record<string, PortSpec>>(spec: S): IOValues<S> {
+  const b = builder('IO');
+  const loc = captureLocator();
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(spec)) {
+    if (b.ir.ports.some((q) => q.name === name)) {
+      throw new HashiError(`port '${name}' is declared twice`, 'give each port a distinct name', loc, 'duplicate-port');
+    }
+    const port: Port = { kind: 'port', name, nameSource: NameSource.Explicit, dir: p.dir, type: p.type, loc };
+    b.ir.ports.push(port);
+    out[name] = wrap(port);
+  }
+  return out as IOValues<S>;
+}

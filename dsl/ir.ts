@@ -1,0 +1,101 @@
+// The private in-memory circuit. Every operation becomes a named `node`, so each
+// statement carries its own source locator; operands are only references to
+// declarations or literals. Names are final only at emission, where they are
+// made unique per module (a value may be renamed after it was created).
+import type { SourceLoc } from './locator.ts';
+import type { HwType, SIntType, UIntType } from './types.ts';
+
+/** How a name was chosen; a stronger source wins over a weaker one. */
+export const enum NameSource {
+  Temp = 0,
+  Auto = 1,
+  Explicit = 2,
+}
+
+export interface Named {
+  name: string;
+  nameSource: NameSource;
+}
+
+export interface Literal {
+  readonly kind: 'lit';
+  readonly type: UIntType | SIntType;
+  readonly value: bigint;
+}
+
+export interface Port extends Named {
+  readonly kind: 'port';
+  readonly dir: 'input' | 'output';
+  readonly type: HwType;
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface Wire extends Named {
+  readonly kind: 'wire';
+  readonly type: HwType;
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface Reg extends Named {
+  readonly kind: 'reg';
+  readonly type: HwType;
+  readonly clock: Operand;
+  readonly reset: { readonly signal: Operand; readonly init: Operand } | undefined;
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface Node extends Named {
+  readonly kind: 'node';
+  readonly type: HwType;
+  readonly op: string;
+  readonly args: readonly Operand[];
+  readonly consts: readonly number[];
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface Instance extends Named {
+  readonly kind: 'inst';
+  readonly module: ModuleIR;
+  readonly loc: SourceLoc | undefined;
+}
+
+/** A port of an instance, seen from the parent module. Not a statement. */
+export interface InstPort {
+  readonly kind: 'instport';
+  readonly inst: Instance;
+  readonly port: Port;
+  readonly type: HwType;
+}
+
+export type Decl = Port | Wire | Reg | Node;
+export type Operand = Decl | Literal | InstPort;
+
+export interface Connect {
+  readonly kind: 'connect';
+  readonly sink: Port | Wire | Reg | InstPort;
+  readonly src: Operand;
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface When {
+  readonly kind: 'when';
+  readonly cond: Operand;
+  readonly then: Stmt[];
+  otherwise: Stmt[] | undefined;
+  readonly loc: SourceLoc | undefined;
+}
+
+export type Stmt = Wire | Reg | Node | Instance | Connect | When;
+
+export interface ModuleIR {
+  name: string;
+  readonly ports: Port[];
+  readonly body: Stmt[];
+  readonly loc: SourceLoc | undefined;
+}
+
+export interface CircuitIR {
+  readonly top: ModuleIR;
+  /** Every module once, children before parents. */
+  readonly modules: readonly ModuleIR[];
+}

@@ -1,0 +1,57 @@
+// Source locators: the user's file:line:col for each piece of hardware, found by
+// walking the JS stack past hashi's own frames. Stack formatting goes through
+// Node's source-map support, so positions are those of the TypeScript source.
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SourceLoc {
+  readonly file: string; // relative to the project root when inside it
+  readonly line: number;
+  readonly col: number;
+}
+
+const dslDir = dirname(fileURLToPath(import.meta.url)) + sep;
+let projectRoot = process.cwd();
+
+/** Locators are written relative to this folder (default: the working directory). */
+export function setProjectRoot(dir: string): void {
+  projectRoot = dir;
+}
+
+const frame = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/;
+
+function toPath(file: string): string {
+  return file.startsWith('file://') ? fileURLToPath(file) : file;
+}
+
+function isInternal(path: string): boolean {
+  return path.startsWith(dslDir) || path.startsWith('node:') || path.includes(`${sep}node_modules${sep}`) || !isAbsolute(path);
+}
+
+/** The first stack frame outside hashi's dsl/ and outside node_modules. */
+export function captureLocator(): SourceLoc | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const lines = stack.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const m = frame.exec(lines[i]!.trim());
+    if (!m) continue;
+    const path = toPath(m[1]!);
+    if (isInternal(path)) continue;
+    const rel = relative(projectRoot, path);
+    const file = rel.startsWith('..') ? path : rel.split(sep).join('/');
+    return { file, line: Number(m[2]), col: Number(m[3]) };
+  }
+  return undefined;
+}
+
+export function formatLoc(loc: SourceLoc): string {
+  return `${loc.file}:${loc.line}:${loc.col}`;
+}
+
+/** FIRRTL's locator syntax: `@[file line:col]`. */
+export function firrtlLoc(loc: SourceLoc | undefined): string {
+  return loc ? ` @[${loc.file} ${loc.line}:${loc.col}]` : '';
+}

@@ -1,0 +1,159 @@
+// Module generators: plain TS functions of plain TS parameters. Elaboration runs
+// them once per distinct parameterization and collects the circuit.
+import { ModuleBuilder, builder, currentBuilder, withBuilder } from './builder.ts';
+import { HashiError } from './errors.ts';
+import type { CircuitIR, InstPort, Instance, ModuleIR, Port } from './ir.ts';
+import { NameSource } from './ir.ts';
+import { captureLocator } from './locator.ts';
+import type { SourceLoc } from './locator.ts';
+import { Clock, Reset } from './types.ts';
+import { Data, wrap } from './values.ts';
+
+export type ParamValue = number | boolean | string;
+export type Params = Record<string, ParamValue>;
+
+export interface ModuleSpec<P extends Params, IO> {
+  /** Module name; a function of the parameters lets each parameterization choose its own. */
+  readonly name: string | ((p: P) => string);
+  /** Parameters with their default values (their types are the parameters' types). */
+  readonly params?: P;
+  /** Builds the hardware. Return the IO object to give instances typed ports. */
+  readonly body: (p: P) => IO;
+}
+
+export interface ModuleDef<P extends Params = Params, IO = unknown> {
+  readonly kind: 'hashi.module';
+  readonly spec: ModuleSpec<P, IO>;
+  readonly defaults: P;
+  readonly loc: SourceLoc | undefined;
+}
+
+/** A module with an implicit `clock` and synchronous `reset`, like Chisel's Module. */
+// Internal: a definition of any parameter and IO types (parameters are contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModuleDef = ModuleDef<any, any>;
+
+export function defineModule<P extends Params = Record<string, never>, IO = void>(spec: ModuleSpec<P, IO>): ModuleDef<P, IO> {
+  return { kind: 'hashi.module', spec, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+}
+
+export function isModuleDef(x: unknown): x is ModuleDef {
+  return typeof x === 'object' && x !== null && (x as ModuleDef).kind === 'hashi.module';
+}
+
+/** Fill defaults and check that every given parameter exists and has the right type. */
+export function resolveParams<P extends Params>(def: ModuleDef<P, unknown>, given: Partial<P> = {}): P {
+  const out: Params = { ...def.defaults };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!(key in def.defaults)) {
+      const known = Object.keys(def.defaults);
+      throw new HashiError(
+        `module '${nameOf(def)}' has no parameter '${key}'`,
+        known.length ? `its parameters are: ${known.join(', ')}` : 'it takes no parameters',
+        def.loc,
+        'unknown-param',
+      );
+    }
+    const want = typeof def.defaults[key];
+    if (typeof value !== want) {
+      throw new HashiError(`parameter '${key}' of module '${nameOf(def)}' must be a ${want}, got ${JSON.stringify(value)}`, `pass a ${want}`, def.loc, 'bad-param');
+    }
+    out[key] = value;
+  }
+  return out as P;
+}
+
+function nameOf(def: AnyModuleDef, p?: Params): string {
+  const n = def.spec.name;
+  return typeof n === 'string' ? n : n((p ?? def.defaults) as never);
+}
+
+interface Built {
+  readonly ir: ModuleIR;
+  readonly io: unknown;
+}
+
+/** One elaboration: modules by definition and parameters, and the names in use. */
+class Elaboration {
+  readonly built = new Map<AnyModuleDef, Map<string, Built>>();
+  readonly order: ModuleIR[] = [];
+  readonly names = new Set<string>();
+
+  build(def: AnyModuleDef, params: Params): Built {
+    let perDef = this.built.get(def);
+    if (!perDef) this.built.set(def, (perDef = new Map()));
+    const key = stableKey(params);
+    const found = perDef.get(key);
+    if (found) return found;
+    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc };
+    const b = new ModuleBuilder(ir);
+    const clock: Port = { kind: 'port', name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
+    const reset: Port = { kind: 'port', name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: Reset(), loc: def.loc };
+    ir.ports.push(clock, reset);
+    b.clock = clock;
+    b.reset = reset;
+    const io = withBuilder(b, () => def.spec.body(params));
+    const result = { ir, io };
+    perDef.set(key, result);
+    this.order.push(ir);
+    return result;
+  }
+
+  private uniqueName(want: string): string {
+    let name = want;
+    for (let i = 1; this.names.has(name); i++) name = `${want}_${i}`;
+    this.names.add(name);
+    return name;
+  }
+}
+
+function stableKey(params: Params): string {
+  return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+}
+
+let active: Elaboration | undefined;
+
+/** The instance behind an IO object returned by instance(), for naming. */
+export const instanceOf = new WeakMap<object, Instance>();
+
+/** Run a generator and collect the circuit it describes. */
+export function elaborate<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}): CircuitIR {
+  if (!isModuleDef(def)) {
+    throw new HashiError('elaborate() needs a module made by defineModule(...)', 'export the result of defineModule from your design file', captureLocator(), 'not-a-module');
+  }
+  const outer = active;
+  const elab = (active = new Elaboration());
+  try {
+    const top = elab.build(def, resolveParams(def, params));
+    return { top: top.ir, modules: elab.order };
+  } finally {
+    active = outer;
+  }
+}
+
+/** Instantiate a child module; its clock and reset follow the parent's. */
+export function instance<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}): IO {
+  const parent = builder('instance');
+  if (!active) throw new Error('hashi internal: instance() outside an elaboration');
+  const child = active.build(def, resolveParams(def, params));
+  const inst: Instance = { kind: 'inst', name: `${child.ir.name}_inst`, nameSource: NameSource.Temp, module: child.ir, loc: captureLocator() };
+  withBuilder(parent, () => parent.push(inst));
+  const ref = (port: Port): InstPort => ({ kind: 'instport', inst, port, type: port.type });
+  const [clock, reset] = child.ir.ports;
+  if (currentBuilder() === parent && parent.clock && parent.reset) {
+    wrap(ref(clock!)).connect(wrap(parent.clock));
+    wrap(ref(reset!)).connect(wrap(parent.reset));
+  }
+  const io = mapIO(child.io, (d) => (d.ref.kind === 'port' && child.ir.ports.includes(d.ref) ? wrap(ref(d.ref)) : d));
+  if (typeof io === 'object' && io !== null) instanceOf.set(io, inst);
+  return io as IO;
+}
+
+function mapIO(io: unknown, f: (d: Data) => Data): unknown {
+  if (io instanceof Data) return f(io);
+  if (io && typeof io === 'object') {
+    return Object.fromEntries(Object.entries(io).map(([k, v]) => [k, mapIO(v, f)]));
+  }
+  return io;
+}

@@ -1,0 +1,30 @@
+// Runtime half of automatic naming: the source transform rewrites
+// `const x = EXPR` into `const x = __hashi_name("x", () => EXPR)`. While EXPR
+// runs, temporaries are prefixed with `x` (`_x_T`); afterwards the result, if
+// it is hardware (a value or an instance), is named `x` unless named explicitly.
+import { currentBuilder } from '../builder.ts';
+import { NameSource } from '../ir.ts';
+import { instanceOf } from '../module.ts';
+import { Data, setName } from '../values.ts';
+
+export function __hashi_name<T>(name: string, thunk: () => T): T {
+  const b = currentBuilder();
+  if (!b) return thunk();
+  b.prefixes.push(name);
+  let result: T;
+  try {
+    result = thunk();
+  } finally {
+    b.prefixes.pop();
+  }
+  if (result instanceof Data) {
+    setName(result.ref, name, NameSource.Auto);
+  } else if (typeof result === 'object' && result !== null) {
+    const inst = instanceOf.get(result);
+    if (inst && inst.nameSource <= NameSource.Auto) {
+      inst.name = name;
+      inst.nameSource = NameSource.Auto;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,373 @@
+// Hardware values as the user sees them: typed handles over IR operands, with
+// operator methods that follow FIRRTL's width rules (widths.ts) and reject
+// anything that would silently lose bits.
+import { builder } from './builder.ts';
+import { HashiError } from './errors.ts';
+import type { Connect, InstPort, Literal, Node, Operand, Port, Reg, Wire } from './ir.ts';
+import { NameSource } from './ir.ts';
+import { captureLocator } from './locator.ts';
+import type { HwType, SIntType, UIntType } from './types.ts';
+import { describeType } from './types.ts';
+import { resultType, sintWidthOf, uintWidthOf } from './widths.ts';
+
+export type Scalar = number | bigint | boolean;
+
+function fail(problem: string, hint: string, code: string): never {
+  throw new HashiError(problem, hint, captureLocator(), code);
+}
+
+function operandName(o: Operand): string {
+  if (o.kind === 'lit') return `literal ${o.value}`;
+  if (o.kind === 'instport') return `'${o.inst.name}.${o.port.name}'`;
+  return `'${o.name}'`;
+}
+
+/** Base of every hardware value. */
+export abstract class Data {
+  constructor(readonly ref: Operand) {}
+
+  get type(): HwType {
+    return this.ref.type;
+  }
+
+  get width(): number {
+    return this.ref.type.width;
+  }
+
+  /** Give this value an explicit name in the FIRRTL and SystemVerilog. */
+  named(name: string): this {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) {
+      fail(`'${name}' is not a valid hardware name`, 'use letters, digits and underscores, not starting with a digit', 'bad-name');
+    }
+    setName(this.ref, name, NameSource.Explicit);
+    return this;
+  }
+
+  /** Drive this sink from `src` (last connect wins, as in FIRRTL). */
+  connect(src: Data | Scalar): void {
+    const b = builder('a connection');
+    const sink = this.ref;
+    const loc = captureLocator();
+    if (sink.kind === 'lit' || sink.kind === 'node') {
+      throw new HashiError(
+        `cannot connect to ${operandName(sink)}: it is the result of an expression, not a wire, register or port`,
+        'declare a Wire(...) or Reg(...) and connect to that instead',
+        loc,
+        'connect-to-expression',
+      );
+    }
+    if (sink.kind === 'port' && sink.dir === 'input' && b.isLocal(sink)) {
+      throw new HashiError(
+        `cannot drive input port '${sink.name}' from inside its own module`,
+        'inputs are driven by the parent; read it here, or declare the port as Output(...)',
+        loc,
+        'drive-input',
+      );
+    }
+    if (sink.kind === 'instport' && sink.port.dir === 'output') {
+      throw new HashiError(
+        `cannot drive output '${sink.port.name}' of instance '${sink.inst.name}' from outside it`,
+        'outputs are driven by the instance itself; read the value here instead',
+        loc,
+        'drive-instance-output',
+      );
+    }
+    const srcOp = src instanceof Data ? src.ref : literalFor(src, sink.type, loc);
+    checkAssignable(sink, srcOp, loc);
+    const stmt: Connect = { kind: 'connect', sink, src: srcOp, loc };
+    b.push(stmt);
+  }
+}
+
+export function setName(ref: Operand, name: string, source: NameSource): void {
+  if (ref.kind === 'lit' || ref.kind === 'instport') return;
+  if (source >= ref.nameSource) {
+    ref.name = name;
+    ref.nameSource = source;
+  }
+}
+
+function checkAssignable(sink: Port | Wire | Reg | InstPort, src: Operand, loc: Connect['loc']): void {
+  const st = sink.type;
+  const ss = src.type;
+  const kindsMatch =
+    st.kind === ss.kind || (st.kind === 'reset' && ss.kind === 'uint' && ss.width === 1);
+  if (!kindsMatch) {
+    throw new HashiError(
+      `cannot connect ${describeType(ss)} ${operandName(src)} to ${describeType(st)} ${operandName(sink)}: the types differ`,
+      st.kind === 'sint' ? 'convert with .asSInt() (reinterpret) or .toSInt() (zero-extend)' : st.kind === 'uint' ? 'convert with .asUInt()' : `drive it with a ${describeType(st)} value`,
+      loc,
+      'type-mismatch',
+    );
+  }
+  if (ss.width > st.width) {
+    throw new HashiError(
+      `connecting ${describeType(ss)} ${operandName(src)} to ${describeType(st)} ${operandName(sink)} would silently drop ${ss.width - st.width} high bit(s)`,
+      `truncate explicitly, e.g. .trunc(${st.width}) to keep the low ${st.width} bits, or widen the sink`,
+      loc,
+      'implicit-truncation',
+    );
+  }
+}
+
+/** A literal for `v` shaped like `like` (UInt or SInt), at its minimal width. */
+function literalFor(v: Scalar, like: HwType, loc: Connect['loc']): Literal {
+  const value = typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v);
+  if (typeof v === 'number' && !Number.isInteger(v)) {
+    throw new HashiError(`${v} is not an integer`, 'hardware literals are integers; scale fixed-point values first', loc, 'bad-literal');
+  }
+  if (like.kind === 'sint') return { kind: 'lit', type: { kind: 'sint', width: sintWidthOf(value) }, value };
+  if (value < 0n) {
+    throw new HashiError(`${value} is negative but is used as a UInt`, 'use an SInt value, or a non-negative literal', loc, 'negative-uint-literal');
+  }
+  return { kind: 'lit', type: { kind: 'uint', width: uintWidthOf(value) }, value };
+}
+
+/** Make a literal of a given type, checking that the value fits. */
+export function makeLiteral(value: bigint, type: UIntType | SIntType): Literal {
+  const w = type.width;
+  const fits =
+    type.kind === 'uint' ? value >= 0n && value < 1n << BigInt(w) : value >= -(1n << BigInt(w - 1)) && value < 1n << BigInt(w - 1);
+  if (!fits) {
+    const range = type.kind === 'uint' ? `0 to ${(1n << BigInt(w)) - 1n}` : `${-(1n << BigInt(w - 1))} to ${(1n << BigInt(w - 1)) - 1n}`;
+    fail(`literal ${value} does not fit in ${describeType(type)} (range ${range})`, 'widen the type or use a smaller value', type.kind === 'uint' && value < 0n ? 'negative-uint-literal' : 'literal-overflow');
+  }
+  return { kind: 'lit', type, value };
+}
+
+type Operable = Data | Scalar;
+
+/** Emit one primitive op as a named node in the current module. */
+function node(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
+  const b = builder(`operation '${op}'`);
+  const type = resultType(op, args.map((a) => a.type), consts);
+  const n: Node = { kind: 'node', name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
+  b.push(n);
+  return n;
+}
+
+function operand(x: Operable, like: HwType): Operand {
+  return x instanceof Data ? x.ref : literalFor(x, like, captureLocator());
+}
+
+function requireKind(op: string, self: Operand, other: Operand): void {
+  const ok = self.type.kind === other.type.kind;
+  if (!ok) {
+    fail(
+      `'${op}' mixes ${describeType(self.type)} ${operandName(self)} with ${describeType(other.type)} ${operandName(other)}`,
+      'convert one side first (.asSInt(), .asUInt(), .toSInt())',
+      'type-mismatch',
+    );
+  }
+}
+
+function checkBitIndex(what: string, hi: number, lo: number, width: number): void {
+  if (!Number.isInteger(hi) || !Number.isInteger(lo) || lo < 0 || hi < lo || hi >= width) {
+    fail(
+      `${what}(${hi}, ${lo}) is out of range for a ${width}-bit value`,
+      `choose bits with ${width - 1} >= hi >= lo >= 0`,
+      'bit-index-out-of-range',
+    );
+  }
+}
+
+/** The low `w` bits of `ref`, keeping its signedness. */
+function truncate(ref: Operand, w: number): Operand {
+  if (w === ref.type.width) return ref;
+  checkBitIndex('trunc', w - 1, 0, ref.type.width);
+  const bits = node('bits', [ref], [w - 1, 0]);
+  return ref.type.kind === 'sint' ? node('asSInt', [bits]) : bits;
+}
+
+/** Wrap an operand in the value class that matches its type. */
+export function wrap(ref: Operand): Data {
+  switch (ref.type.kind) {
+    case 'uint':
+      return 'bool' in ref.type ? new Bool(ref) : new UInt(ref);
+    case 'sint':
+      return new SInt(ref);
+    case 'clock':
+      return new Clock(ref);
+    case 'reset':
+    case 'asyncreset':
+      return new Reset(ref);
+  }
+}
+
+/** Operations shared by UInt and SInt (results keep the operand's signedness). */
+abstract class Bits<Self extends Data> extends Data {
+  protected abstract make(ref: Operand): Self;
+
+  private binary(op: string, b: Operable): Self {
+    const other = operand(b, this.type);
+    requireKind(op, this.ref, other);
+    return this.make(node(op, [this.ref, other]));
+  }
+
+  private compare(op: string, b: Operable): Bool {
+    const other = operand(b, this.type);
+    requireKind(op, this.ref, other);
+    return new Bool(node(op, [this.ref, other]));
+  }
+
+  /** Sum, one bit wider than the wider operand: never overflows. */
+  add(b: Operable): Self {
+    return this.binary('add', b);
+  }
+  /** Difference, one bit wider than the wider operand. */
+  sub(b: Operable): Self {
+    return this.binary('sub', b);
+  }
+  /** Sum truncated to the wider operand's width (wraps around), explicitly. */
+  addWrap(b: Operable): Self {
+    const sum = this.add(b);
+    return this.make(truncate(sum.ref, sum.width - 1));
+  }
+  /** Difference truncated to the wider operand's width (wraps around), explicitly. */
+  subWrap(b: Operable): Self {
+    const diff = this.sub(b);
+    return this.make(truncate(diff.ref, diff.width - 1));
+  }
+  mul(b: Operable): Self {
+    return this.binary('mul', b);
+  }
+  div(b: Operable): Self {
+    return this.binary('div', b);
+  }
+  rem(b: Operable): Self {
+    return this.binary('rem', b);
+  }
+  eq(b: Operable): Bool {
+    return this.compare('eq', b);
+  }
+  neq(b: Operable): Bool {
+    return this.compare('neq', b);
+  }
+  lt(b: Operable): Bool {
+    return this.compare('lt', b);
+  }
+  leq(b: Operable): Bool {
+    return this.compare('leq', b);
+  }
+  gt(b: Operable): Bool {
+    return this.compare('gt', b);
+  }
+  geq(b: Operable): Bool {
+    return this.compare('geq', b);
+  }
+  /** Shift left by a constant: the result grows by n bits. */
+  shl(n: number): Self {
+    return this.make(node('shl', [this.ref], [n]));
+  }
+  /** Shift right by a constant: the low n bits are dropped. */
+  shr(n: number): Self {
+    return this.make(node('shr', [this.ref], [n]));
+  }
+  /** Extend to at least `w` bits (zero- or sign-extension). */
+  pad(w: number): Self {
+    return this.make(node('pad', [this.ref], [w]));
+  }
+  /** Keep the low `w` bits, keeping the signedness: the explicit truncation. */
+  trunc(w: number): Self {
+    return this.make(truncate(this.ref, w));
+  }
+  /** Bits hi down to lo, as a UInt. */
+  bits(hi: number, lo: number): UInt {
+    checkBitIndex('bits', hi, lo, this.width);
+    return new UInt(node('bits', [this.ref], [hi, lo]));
+  }
+  /** Bit i, as a Bool. */
+  bit(i: number): Bool {
+    checkBitIndex('bit', i, i, this.width);
+    return new Bool(node('bits', [this.ref], [i, i]));
+  }
+  /** Concatenation: this value in the high bits, `low` in the low bits. */
+  cat(low: Data): UInt {
+    return new UInt(node('cat', [this.ref, low.ref]));
+  }
+  andR(): Bool {
+    return new Bool(node('andr', [this.ref]));
+  }
+  orR(): Bool {
+    return new Bool(node('orr', [this.ref]));
+  }
+  xorR(): Bool {
+    return new Bool(node('xorr', [this.ref]));
+  }
+  asUInt(): UInt {
+    return new UInt(node('asUInt', [this.ref]));
+  }
+  asSInt(): SInt {
+    return new SInt(node('asSInt', [this.ref]));
+  }
+}
+
+export class UInt extends Bits<UInt> {
+  protected make(ref: Operand): UInt {
+    return new UInt(ref);
+  }
+  and(b: UInt | Scalar): UInt {
+    return new UInt(node('and', [this.ref, operand(b, this.type)]));
+  }
+  or(b: UInt | Scalar): UInt {
+    return new UInt(node('or', [this.ref, operand(b, this.type)]));
+  }
+  xor(b: UInt | Scalar): UInt {
+    return new UInt(node('xor', [this.ref, operand(b, this.type)]));
+  }
+  not(): UInt {
+    return new UInt(node('not', [this.ref]));
+  }
+  /** Zero-extend into an SInt one bit wider (value preserved). */
+  toSInt(): SInt {
+    return new SInt(node('cvt', [this.ref]));
+  }
+}
+
+export class Bool extends UInt {
+  protected override make(ref: Operand): UInt {
+    return new UInt(ref);
+  }
+  override and(b: Bool | boolean): Bool {
+    return asBool(super.and(b));
+  }
+  override or(b: Bool | boolean): Bool {
+    return asBool(super.or(b));
+  }
+  override xor(b: Bool | boolean): Bool {
+    return asBool(super.xor(b));
+  }
+  override not(): Bool {
+    return asBool(super.not());
+  }
+}
+
+function asBool(v: UInt): Bool {
+  return new Bool(v.ref);
+}
+
+export class SInt extends Bits<SInt> {
+  protected make(ref: Operand): SInt {
+    return new SInt(ref);
+  }
+  /** Negation, one bit wider. */
+  neg(): SInt {
+    return new SInt(node('neg', [this.ref]));
+  }
+}
+
+export class Clock extends Data {}
+export class Reset extends Data {}
+
+/** `cond ? a : b` in hardware; both sides must have the same kind. */
+export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Scalar): T {
+  const like = a instanceof Data ? a.type : b instanceof Data ? b.type : { kind: 'uint' as const, width: 1 };
+  const ra = operand(a, like);
+  const rb = operand(b, like);
+  requireKind('mux', ra, rb);
+  return wrap(node('mux', [cond.ref, ra, rb])) as T;
+}
+
+export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
+  return node(op, args, consts);
+}
