@@ -12,13 +12,18 @@ import { Data, wrap } from './values.ts';
 export type ParamValue = number | boolean | string;
 export type Params = Record<string, ParamValue>;
 
+// Parameter-dependent module names, declared bivariantly like `body` below.
+type NameOf<P> = { fn(p: P): string }['fn'];
+
 export interface ModuleSpec<P extends Params, IO> {
   /** Module name; a function of the parameters lets each parameterization choose its own. */
-  readonly name: string | ((p: P) => string);
+  readonly name: string | NameOf<P>;
   /** Parameters with their default values (their types are the parameters' types). */
   readonly params?: P;
   /** Builds the hardware. Return the IO object to give instances typed ports. */
-  readonly body: (p: P) => IO;
+  // Method syntax on purpose: it makes ModuleDef<{ width: number }> usable where
+  // any ModuleDef is expected (method parameters are bivariant in TypeScript).
+  body(p: P): IO;
 }
 
 export interface ModuleDef<P extends Params = Params, IO = unknown> {
