@@ -1,0 +1,26 @@
+// Public API of the hashi library. A plain list of re-exports: add new modules below.
+
+// Integer-exact reference arithmetic (no hardware): fixed point, Po2 weights,
+// batch-norm folding, golden integer models.
+export * from './fixed/bigint.ts';
+export * from './fixed/format.ts';
+export * from './fixed/quantize.ts';
+export * from './fixed/fixed.ts';
+export * from './fixed/activation.ts';
+export * from './po2/po2.ts';
+export * from './po2/round-log2.ts';
+export * from './po2/exp-range.ts';
+export * from './po2/quantize.ts';
+export * from './po2/prune.ts';
+export * from './util/prng.ts';
+export * from './bn/quantize-bn.ts';
+export * from './bn/affine.ts';
+export * from './bn/fold.ts';
+export * from './golden/accumulate.ts';
+export * from './golden/dot.ts';
+export * from './golden/tensor.ts';
+export * from './golden/geometry.ts';
+export * from './golden/conv.ts';
+export * from './golden/post.ts';
+export * from './golden/pool.ts';
+export * from './golden/residual.ts';
