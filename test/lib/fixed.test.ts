@@ -123,6 +123,9 @@ describe('quantizeReal: floor to 2^-n, then saturate', () => {
     expect(quantizeReal(1 / 32, Q3_5)).toBe(1n);
     expect(quantizeReal(1 / 32 - 1e-12, Q3_5)).toBe(0n);
     expect(quantizeReal(-1e-12, Q3_5)).toBe(-1n); // floor, not truncation toward zero
+    expect(quantizeReal(-Number.MIN_VALUE, qformat(2, -1))).toBe(-1n); // x * 2^n underflows: still floored
+    expect(quantizeReal(Number.MIN_VALUE, qformat(2, -1))).toBe(0n);
+    expect(quantizeReal(-Number.MIN_VALUE, qformat(1, 4))).toBe(-1n);
     expect(quantizeReal(3.96875, Q3_5)).toBe(127n);
     expect(quantizeReal(3.99, Q3_5)).toBe(127n);
     expect(quantizeReal(4, Q3_5)).toBe(127n);
