@@ -1,0 +1,39 @@
+// Loads a compiled model addon into this process (once per file).
+import { constants } from 'node:os';
+
+export interface NativeInstance {
+  /** Port values, ceil(width/32) little-endian words per port in port order. */
+  io: ArrayBuffer;
+  eval(): void;
+  step(cycles?: number): void;
+  run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void;
+  flushTrace(): void;
+  gotFinish(): boolean;
+  close(): void;
+}
+
+export interface NativeModel {
+  top: string;
+  trace: 'none' | 'fst' | 'vcd';
+  ports: Array<{ name: string; width: number; input: boolean }>;
+  open(clockIndex: number, tracePath: string | null): NativeInstance;
+}
+
+const loaded = new Map<string, NativeModel>();
+
+export function loadAddon(file: string): NativeModel {
+  let model = loaded.get(file);
+  if (!model) {
+    const module = { exports: {} as NativeModel };
+    try {
+      // RTLD_NOW without RTLD_GLOBAL: unresolved symbols fail here, and nothing
+      // this addon defines is visible to the next one.
+      process.dlopen(module, file, constants.dlopen.RTLD_NOW);
+    } catch (e) {
+      throw new Error(`hashi sim: cannot load model addon ${file}: ${(e as Error).message}`);
+    }
+    model = module.exports;
+    loaded.set(file, model);
+  }
+  return model;
+}

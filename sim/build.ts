@@ -1,0 +1,134 @@
+// Verilates a design and compiles it with the glue into a cached `.node` addon.
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { cacheRoot, cachedEntry, hashOf, isPublished } from './cache.ts';
+import { SimBuildError, compileObject, cxxFlags, runOrThrow } from './compile.ts';
+import { runTool } from './exec.ts';
+import { generateGlue, type TraceKind } from './glue.ts';
+import { Progress } from './progress.ts';
+import { ensureRuntime, harnessHash, nativeDir } from './runtime.ts';
+import { toolchain } from './toolchain.ts';
+import type { PortInfo } from './types.ts';
+
+export interface BuildRequest {
+  top: string;
+  svFiles: string[];
+  ports: PortInfo[];
+  trace: TraceKind;
+  verilatorFlags: string[];
+  cacheDir?: string;
+}
+
+export interface BuiltModel {
+  addonPath: string;
+  key: string;
+  /** True when this call compiled the model (a cache miss). */
+  built: boolean;
+}
+
+const ADDON = 'model.node';
+
+// Fixed flags: fast model, no timing (firtool output needs none), lint is not our job here.
+const BASE_FLAGS = ['--cc', '-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--no-timing', '-Wno-fatal', '-Wno-lint', '-Wno-style'];
+
+export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
+  const tc = await toolchain();
+  const root = cacheRoot(req.cacheDir);
+  const sources = await Promise.all(
+    req.svFiles.map(async (file) => {
+      try {
+        return await fs.readFile(file);
+      } catch (e) {
+        throw new Error(`hashi sim: cannot read SystemVerilog file ${file}: ${(e as Error).message}`);
+      }
+    }),
+  );
+  const traceFlags = req.trace === 'fst' ? ['--trace-fst'] : req.trace === 'vcd' ? ['--trace'] : [];
+  const vflags = [...BASE_FLAGS, ...traceFlags, ...req.verilatorFlags];
+  const designHash = hashOf([req.top, ...vflags, ...req.svFiles.flatMap((f, i) => [path.basename(f), sources[i]!])]);
+  // A distinct C++ class prefix per design keeps even unhidden symbols apart.
+  const prefix = `V${req.top.replace(/\W/g, '_')}_${designHash.slice(0, 10)}`;
+  const glue = generateGlue(prefix, req.top, req.ports, req.trace);
+  const flags = cxxFlags(tc, req.trace);
+  const key = hashOf([designHash, glue, harnessHash, tc.verilatorVersion, tc.cxxVersion, ...flags]);
+  const modelDir = path.join(root, 'models', key);
+  if (isPublished(modelDir)) return { addonPath: path.join(modelDir, ADDON), key, built: false };
+
+  const progress = new Progress(req.top);
+  try {
+    const runtime = await ensureRuntime(tc, root, progress);
+    const { dir, built } = await cachedEntry(root, 'models', key, async (tmp) => {
+      progress.status('verilating');
+      const mdir = path.join(tmp, 'vl');
+      const files = req.svFiles.map((f) => path.resolve(f));
+      const verilated = await runTool(tc.verilator, [...vflags, '--prefix', prefix, '--top-module', req.top, '-Mdir', mdir, ...files], tmp);
+      if (verilated.code !== 0) throw verilatorError(verilated.output, files);
+      checkPorts(readFileSync(path.join(mdir, `${prefix}.h`), 'utf8'), req.ports, req.top);
+
+      progress.status('compiling');
+      const classes = generatedSources(readFileSync(path.join(mdir, `${prefix}_classes.mk`), 'utf8'));
+      // Small designs compile fastest as one unit (verilator's own default), the
+      // glue beside it so both cores work.
+      const unity = path.join(mdir, `${prefix}__hashi_all.cpp`);
+      await fs.writeFile(unity, classes.map((c) => `#include "${c}.cpp"\n`).join(''));
+      const gluePath = path.join(mdir, `${prefix}__hashi_glue.cpp`);
+      await fs.writeFile(gluePath, glue);
+      const includes = [`-I${mdir}`, `-I${nativeDir}`];
+      await Promise.all([
+        compileObject(tc, [...flags, ...includes], unity, path.join(tmp, 'model.o'), mdir, tmp),
+        compileObject(tc, [...flags, ...includes], gluePath, path.join(tmp, 'glue.o'), mdir, tmp),
+      ]);
+      progress.status('linking');
+      await runOrThrow(
+        tc.cxx,
+        ['-shared', '-o', ADDON, 'glue.o', 'model.o', runtime, '-Wl,--exclude-libs,ALL', '-Wl,-Bsymbolic', '-pthread', '-lz'],
+        tmp,
+        'link',
+      );
+    });
+    if (built) progress.done('built');
+    else progress.clear();
+    return { addonPath: path.join(dir, ADDON), key, built };
+  } catch (e) {
+    progress.clear();
+    throw e;
+  }
+}
+
+function verilatorError(output: string, files: string[]): SimBuildError {
+  const first = output.split('\n').find((l) => l.startsWith('%Error')) ?? output.trim().split('\n')[0] ?? '';
+  return new SimBuildError(`hashi sim: Verilator failed on ${files.join(', ')}:\n${first}`, output);
+}
+
+function generatedSources(classesMk: string): string[] {
+  const names: string[] = [];
+  const re = /^VM_(?:CLASSES|SUPPORT)_(?:FAST|SLOW) \+= \\\n((?:\t\S+ \\\n)*)/gm;
+  for (const m of classesMk.matchAll(re)) {
+    for (const line of m[1]!.split('\n')) {
+      const name = line.trim().replace(/ \\$/, '');
+      if (name) names.push(name);
+    }
+  }
+  return names;
+}
+
+/** Compares the verilated header's ports with the port list we were given. */
+function checkPorts(header: string, ports: PortInfo[], top: string): void {
+  const actual = new Map<string, { direction: 'input' | 'output'; width: number }>();
+  for (const m of header.matchAll(/VL_(IN|OUT)(?:8|16|64|W)?\(&(\w+),(\d+),(\d+)/g)) {
+    actual.set(m[2]!, { direction: m[1] === 'IN' ? 'input' : 'output', width: Number(m[3]) - Number(m[4]) + 1 });
+  }
+  const problems: string[] = [];
+  for (const p of ports) {
+    const a = actual.get(p.name);
+    if (!a) problems.push(`port '${p.name}' is not in the design`);
+    else if (a.direction !== p.direction || a.width !== p.width) {
+      problems.push(`port '${p.name}' is ${a.direction} [${a.width}] in the design, ${p.direction} [${p.width}] in the port list`);
+    }
+  }
+  if (problems.length > 0) {
+    const real = [...actual].map(([n, a]) => `${a.direction} ${n}[${a.width}]`).join(', ');
+    throw new SimBuildError(`hashi sim: ports of ${top} do not match: ${problems.join('; ')} (design has: ${real})`, header);
+  }
+}

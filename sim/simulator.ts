@@ -1,0 +1,236 @@
+// The handle tests drive: poke/peek/expect/step over one model instance.
+// Pokes and peeks are plain typed-array accesses on the shared io buffer; only
+// eval (a peek after pokes), step and runVectors call into C++.
+import type { NativeInstance, NativeModel } from './addon.ts';
+import { ExpectError, SimError } from './errors.ts';
+import type { PortInfo, PortValue } from './types.ts';
+import { describeRange, layoutPorts, readPort, writePort, type PortLayout } from './values.ts';
+import { laneCycles, newOutputLane, toInputLane, type VectorInput, type VectorLane } from './vectors.ts';
+
+export interface VectorRun {
+  /** One lane per driven input; inputs without a lane keep their current value. */
+  inputs?: Record<string, VectorInput>;
+  /** Outputs to sample after every cycle; default all outputs. */
+  outputs?: string[];
+  /** Cycle count; default the length of the input lanes. */
+  cycles?: number;
+}
+
+/** A port resolved once, for hot loops that should not look names up. */
+export interface PortHandle {
+  readonly info: PortInfo;
+  poke(value: PortValue): void;
+  peek(): PortValue;
+  expect(value: PortValue, note?: string): void;
+}
+
+/** How the model behind a simulator was obtained. */
+export interface BuildInfo {
+  /** Cache key of the compiled model. */
+  key: string;
+  /** False when this load compiled it (a cache miss). */
+  cached: boolean;
+  addonPath: string;
+}
+
+const openWithWaveforms = new Set<Simulator>();
+let exitHookInstalled = false;
+
+export class Simulator {
+  readonly top: string;
+  readonly ports: readonly PortInfo[];
+  /** Where the waveform is written, if one was asked for. */
+  readonly waveformPath: string | undefined;
+  readonly buildInfo: BuildInfo;
+
+  private readonly native: NativeInstance;
+  private readonly io: Uint32Array;
+  private readonly byName = new Map<string, PortLayout>();
+  private readonly layouts: PortLayout[];
+  private readonly clock: PortLayout | undefined;
+  private readonly resetPort: PortLayout | undefined;
+  private dirty = false;
+  private closed = false;
+  private cycles = 0;
+
+  /** @internal Use loadSimulator(). */
+  constructor(model: NativeModel, ports: readonly PortInfo[], waveformPath: string | undefined, buildInfo: BuildInfo) {
+    this.top = model.top;
+    this.buildInfo = buildInfo;
+    this.ports = ports;
+    this.layouts = layoutPorts(ports);
+    for (const p of this.layouts) this.byName.set(p.info.name, p);
+    this.clock = this.layouts.find((p) => p.info.kind === 'clock' && p.info.direction === 'input');
+    this.resetPort = this.layouts.find((p) => (p.info.kind === 'reset' || p.info.kind === 'asyncReset') && p.info.direction === 'input');
+    this.waveformPath = waveformPath;
+    this.native = model.open(this.clock?.index ?? -1, waveformPath ?? null);
+    this.io = new Uint32Array(this.native.io);
+    if (waveformPath) {
+      openWithWaveforms.add(this);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        // An unclosed FST is unreadable; finish the files if the test forgot to.
+        process.once('exit', () => openWithWaveforms.forEach((s) => s.close()));
+      }
+    }
+  }
+
+  /** Completed clock cycles since load. */
+  get cycle(): number {
+    return this.cycles;
+  }
+
+  /** True once the design executed `$finish`. */
+  get finished(): boolean {
+    this.ensureOpen();
+    return this.native.gotFinish();
+  }
+
+  port(name: string): PortHandle {
+    const p = this.lookup(name);
+    return {
+      info: p.info,
+      poke: (value) => this.pokeLayout(p, value),
+      peek: () => this.peekLayout(p),
+      expect: (value, note) => this.expectLayout(p, value, note),
+    };
+  }
+
+  poke(port: string, value: PortValue): void {
+    this.pokeLayout(this.lookup(port), value);
+  }
+
+  peek(port: string): PortValue {
+    return this.peekLayout(this.lookup(port));
+  }
+
+  expect(port: string, value: PortValue, note?: string): void {
+    this.expectLayout(this.lookup(port), value, note);
+  }
+
+  /** Runs `cycles` clock cycles: falling edge with the poked inputs, then rising edge. */
+  step(cycles = 1): void {
+    this.ensureOpen();
+    if (!this.clock) throw new SimError(`step: ${this.top} has no clock port (no port of kind 'clock')`);
+    if (!Number.isInteger(cycles) || cycles < 0) throw new SimError(`step: cycles must be a non-negative integer, got ${cycles}`);
+    if (cycles === 1) this.native.step();
+    else this.native.step(cycles);
+    this.dirty = false;
+    this.cycles += cycles;
+  }
+
+  /** Holds the reset port high for `cycles` cycles, then releases it. */
+  reset(cycles = 1): void {
+    if (!this.resetPort) throw new SimError(`reset: ${this.top} has no reset port (no port of kind 'reset' or 'asyncReset')`);
+    this.pokeLayout(this.resetPort, 1);
+    this.step(cycles);
+    this.pokeLayout(this.resetPort, 0);
+  }
+
+  /**
+   * The fast path: one native call runs every cycle. Cycle i drives each input
+   * lane's element i, clocks once, then samples each output into element i,
+   * exactly like `poke; step(); peek` per cycle.
+   */
+  runVectors(run: VectorRun): Record<string, VectorLane> {
+    this.ensureOpen();
+    if (!this.clock) throw new SimError(`runVectors: ${this.top} has no clock port`);
+    const inputs = Object.entries(run.inputs ?? {}).map(([name, lane]) => {
+      const p = this.lookup(name);
+      this.checkDrivable(p, 'runVectors');
+      return { p, lane };
+    });
+    let cycles = run.cycles;
+    for (const { p, lane } of inputs) {
+      const n = laneCycles(p, lane);
+      cycles ??= n;
+      if (n < cycles || !Number.isInteger(n)) {
+        throw new SimError(`runVectors: input '${p.info.name}' has ${n} cycles of values, ${cycles} needed`);
+      }
+    }
+    if (cycles === undefined) throw new SimError('runVectors: give `cycles` or at least one input lane');
+    if (!Number.isInteger(cycles) || cycles < 0) throw new SimError(`runVectors: cycles must be a non-negative integer, got ${cycles}`);
+    const outputs = (run.outputs ?? this.layouts.filter((p) => p.info.direction === 'output').map((p) => p.info.name)).map((name) => {
+      const p = this.lookup(name);
+      if (p.info.direction !== 'output') throw new SimError(`runVectors: '${name}' is an input; list outputs to sample`);
+      return p;
+    });
+    const inLanes = inputs.map(({ p, lane }) => toInputLane(p, lane));
+    const outLanes = outputs.map((p) => newOutputLane(p, cycles));
+    try {
+      this.native.run(
+        cycles,
+        inputs.map(({ p }) => p.index),
+        inLanes,
+        outputs.map((p) => p.index),
+        outLanes,
+      );
+    } catch (e) {
+      throw new SimError(`runVectors: ${(e as Error).message}`);
+    }
+    this.dirty = false;
+    this.cycles += cycles;
+    return Object.fromEntries(outputs.map((p, i) => [p.info.name, outLanes[i]!]));
+  }
+
+  /** Writes buffered waveform data to disk (the file stays open). */
+  flushWaveform(): void {
+    if (!this.closed) this.native.flushTrace();
+  }
+
+  /** Finishes the waveform and frees the model; further calls throw. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    openWithWaveforms.delete(this);
+    this.native.close();
+  }
+
+  private pokeLayout(p: PortLayout, value: PortValue): void {
+    this.ensureOpen();
+    this.checkDrivable(p, 'poke');
+    if (!writePort(this.io, p, value)) {
+      throw new SimError(`poke: ${String(value)} does not fit port '${p.info.name}' (${describeRange(p)})`);
+    }
+    this.dirty = true;
+  }
+
+  private peekLayout(p: PortLayout): PortValue {
+    this.ensureOpen();
+    if (this.dirty) {
+      this.native.eval();
+      this.dirty = false;
+    }
+    return readPort(this.io, p);
+  }
+
+  private expectLayout(p: PortLayout, expected: PortValue, note?: string): void {
+    const actual = this.peekLayout(p);
+    if (actual === expected) return;
+    if (typeof expected !== 'number' && typeof expected !== 'bigint') {
+      throw new SimError(`expect: expected value for '${p.info.name}' must be a number or bigint`);
+    }
+    // 5 and 5n are the same port value.
+    const comparable = typeof expected === 'bigint' || Number.isSafeInteger(expected);
+    if (comparable && typeof expected !== typeof actual && BigInt(actual) === BigInt(expected)) return;
+    if (this.waveformPath) this.native.flushTrace();
+    throw new ExpectError(this.cycles, p.info.name, expected, actual, this.waveformPath, note);
+  }
+
+  private checkDrivable(p: PortLayout, what: string): void {
+    if (p.info.direction !== 'input') throw new SimError(`${what}: '${p.info.name}' is an output; only inputs can be driven`);
+    if (p === this.clock) throw new SimError(`${what}: '${p.info.name}' is the clock; use step() to advance it`);
+  }
+
+  private lookup(name: string): PortLayout {
+    const p = this.byName.get(name);
+    if (!p) {
+      throw new SimError(`unknown port '${name}' on ${this.top}; ports: ${this.layouts.map((l) => l.info.name).join(', ')}`);
+    }
+    return p;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new SimError(`${this.top}: simulator is closed`);
+  }
+}

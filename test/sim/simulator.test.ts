@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExpectError, SimError, loadSimulator, type Simulator } from '../../sim/index.ts';
+import { accumulator, counter } from './helpers.ts';
+
+describe('interactive simulation of an accumulator', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await loadSimulator(accumulator);
+  });
+  afterAll(() => sim.close());
+
+  it('reset clears the register and counts cycles', () => {
+    const before = sim.cycle;
+    sim.poke('en', 1);
+    sim.poke('in', 9);
+    sim.step();
+    sim.reset(3);
+    expect(sim.cycle).toBe(before + 4);
+    expect(sim.peek('acc')).toBe(0);
+    expect(sim.peek('reset')).toBe(0);
+  });
+
+  it('step samples poked inputs on the rising edge', () => {
+    sim.reset();
+    sim.poke('en', 1);
+    for (let i = 1; i <= 10; i++) {
+      sim.poke('in', i);
+      sim.step();
+      expect(sim.peek('acc')).toBe((i * (i + 1)) / 2);
+    }
+  });
+
+  it('step(n) runs n cycles with held inputs', () => {
+    sim.reset();
+    sim.poke('en', 1);
+    sim.poke('in', 7);
+    sim.step(6);
+    expect(sim.peek('acc')).toBe(42);
+  });
+
+  it('peek after poke sees combinational logic without a clock edge', () => {
+    sim.reset();
+    sim.poke('en', 0);
+    sim.poke('in', 1234);
+    expect(sim.peek('sum_next')).toBe(1234);
+    sim.poke('in', 5);
+    expect(sim.peek('sum_next')).toBe(5);
+    expect(sim.peek('acc')).toBe(0);
+  });
+
+  it('32-bit values wrap like hardware and read back unsigned', () => {
+    sim.reset();
+    sim.poke('en', 1);
+    sim.poke('in', 0xffff_ffff);
+    sim.step(2);
+    expect(sim.peek('acc')).toBe(0xffff_fffe);
+  });
+
+  it('expect passes on a match and accepts bigint for a number port', () => {
+    sim.reset();
+    sim.poke('en', 1);
+    sim.poke('in', 3);
+    sim.step();
+    sim.expect('acc', 3);
+    sim.expect('acc', 3n);
+  });
+
+  it('a failing expect names the cycle, port, expected and actual values', () => {
+    sim.reset();
+    sim.poke('en', 1);
+    sim.poke('in', 5);
+    sim.step();
+    const cycle = sim.cycle;
+    let error: unknown;
+    try {
+      sim.expect('acc', 6);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExpectError);
+    const message = (error as Error).message;
+    expect(message).toContain(`cycle ${cycle}`);
+    expect(message).toContain("'acc'");
+    expect(message).toContain('expected 6');
+    expect(message).toContain('got 5');
+    expect((error as ExpectError).actual).toBe(5);
+  });
+
+  it('port handles resolve a name once and drive the same model', () => {
+    const inPort = sim.port('in');
+    const acc = sim.port('acc');
+    sim.reset();
+    sim.poke('en', 1);
+    inPort.poke(11);
+    sim.step();
+    expect(acc.peek()).toBe(11);
+    acc.expect(11);
+    expect(() => acc.expect(12)).toThrow(ExpectError);
+    expect(inPort.info.width).toBe(32);
+  });
+});
+
+describe('asynchronous reset', () => {
+  it('reset() drives an asyncReset port and the counter wraps at its limit', async () => {
+    const sim = await loadSimulator(counter);
+    try {
+      sim.poke('limit', 3);
+      sim.step(2);
+      expect(sim.peek('count')).toBe(2);
+      sim.poke('rst', 1);
+      expect(sim.peek('count')).toBe(0); // asynchronous: no clock edge needed
+      sim.poke('rst', 0);
+      const seen = [];
+      for (let i = 0; i < 8; i++) {
+        sim.step();
+        seen.push(sim.peek('count'));
+      }
+      expect(seen).toEqual([1, 2, 3, 0, 1, 2, 3, 0]);
+      sim.step(2);
+      sim.reset(1);
+      expect(sim.peek('count')).toBe(0);
+    } finally {
+      sim.close();
+    }
+  });
+});
+
+describe('close', () => {
+  it('frees the model; later calls throw instead of crashing', async () => {
+    const sim = await loadSimulator(accumulator);
+    sim.close();
+    sim.close(); // idempotent
+    expect(() => sim.peek('acc')).toThrow(SimError);
+    expect(() => sim.poke('in', 1)).toThrow(/closed/);
+    expect(() => sim.step()).toThrow(/closed/);
+    expect(() => sim.runVectors({ cycles: 1 })).toThrow(/closed/);
+  });
+});
