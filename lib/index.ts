@@ -13,6 +13,7 @@ export * from './po2/exp-range.ts';
 export * from './po2/quantize.ts';
 export * from './po2/prune.ts';
 export * from './util/prng.ts';
+export * from './util/random-data.ts';
 export * from './bn/quantize-bn.ts';
 export * from './bn/affine.ts';
 export * from './bn/fold.ts';

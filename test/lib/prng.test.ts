@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prng, Q3_5, qformat, rawMax, rawMin } from '../../lib/index.ts';
+import { Prng, Q3_5, expRange, qformat, randomPo2Weights, randomTensor, rawMax, rawMin } from '../../lib/index.ts';
 
 describe('seeded PRNG (mulberry32)', () => {
   it('pinned output: the first values for seed 0 and seed 42 never change', () => {
@@ -68,6 +68,24 @@ describe('seeded PRNG (mulberry32)', () => {
     const e = n / 8;
     const chi = counts.reduce((s, c) => s + (c - e) ** 2 / e, 0);
     expect(chi).toBeLessThan(30); // 7 dof: p < 1e-4
+  });
+});
+
+describe('random weights and tensors', () => {
+  it('are reproducible from the seed, in range, with the requested zero fraction and extreme codes', () => {
+    const w1 = randomPo2Weights(new Prng(5), 4000, expRange(-6, 0), 0.3);
+    const w2 = randomPo2Weights(new Prng(5), 4000, expRange(-6, 0), 0.3);
+    expect(w1).toEqual(w2);
+    const zeros = w1.filter((w) => w.sign === 0).length;
+    expect(zeros).toBeGreaterThan(1000);
+    expect(zeros).toBeLessThan(1400);
+    expect(w1.every((w) => w.sign === 0 || (w.exp >= -6 && w.exp <= 0))).toBe(true);
+    expect(new Set(w1.filter((w) => w.sign !== 0).map((w) => `${w.sign}:${w.exp}`)).size).toBe(14);
+    const t = randomTensor(new Prng(9), [10, 10, 4], Q3_5);
+    expect(t.data.filter((v) => v === -128n).length).toBeGreaterThan(20);
+    expect(t.data.filter((v) => v === 127n).length).toBeGreaterThan(20);
+    expect(randomTensor(new Prng(9), [10, 10, 4], Q3_5)).toEqual(t);
+    expect(() => randomPo2Weights(new Prng(1), 1, { expMin: -Infinity, expMax: 0 })).toThrow();
   });
 });
 
