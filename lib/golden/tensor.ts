@@ -47,7 +47,7 @@ export function requantizeTensor(t: FixedTensor, to: QFormat, sat: Saturation = 
 }
 
 /** Read one element (throws outside the tensor). */
-export function at(t: FixedTensor, y: number, x: number, c: number): bigint {
+export function tensorAt(t: FixedTensor, y: number, x: number, c: number): bigint {
   const v = t.data[hwcIndex(t.shape, y, x, c)];
   if (v === undefined || y < 0 || x < 0 || c < 0 || y >= t.shape[0] || x >= t.shape[1] || c >= t.shape[2]) {
     throw new RangeError(`index (${y}, ${x}, ${c}) outside [${t.shape.join(', ')}]`);

@@ -12,6 +12,12 @@
  * with bigint arithmetic: SQRT2^2 > 2 > pred(SQRT2)^2), so for doubles
  * `m >= Math.SQRT2` is exactly `m >= sqrt 2`. No Math.log2 rounding reaches the
  * result: log2 only seeds k, which is then corrected with exact comparisons.
+ *
+ * Caveat for anyone matching a float training flow: Math.round(Math.log2(a))
+ * (or torch.round(torch.log2(a))) is NOT this function within a few ulps of
+ * the cut, because log2 rounds to exactly k + 0.5 there; e.g. for
+ * a = pred(SQRT2) * 2^-60, log2 gives -59.5 and Math.round gives -59, while
+ * a < 2^-59.5 so the exact result is -60. This exact rule is the contract.
  */
 export function floorLog2(a: number): number {
   if (!(a > 0) || !Number.isFinite(a)) throw new RangeError(`floorLog2: need a finite positive number, got ${a}`);

@@ -61,7 +61,12 @@ export class Prng {
     return this.bigint(rawMin(f), rawMax(f));
   }
 
-  /** Standard normal by Box-Muller (uses two draws). */
+  /**
+   * Standard normal by Box-Muller (uses two draws). Goes through Math.log,
+   * Math.sqrt and Math.cos, so it is reproducible on Node/V8 but not promised
+   * bit-for-bit across other runtimes; use nextU32 / int / bigint for data that
+   * another language must regenerate.
+   */
   normal(): number {
     const u1 = (this.nextU32() + 1) / (2 ** 32 + 1); // in (0, 1)
     const u2 = this.nextFloat();

@@ -20,6 +20,8 @@ import {
   rawMin,
   rawToReal,
   residualAdd,
+  tensorAt,
+  tensorFromReals,
   tensorToReals,
   truncating,
   type AccTensor,
@@ -189,6 +191,20 @@ describe('convolution golden models against a naive float reference (exactly rep
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('tensors (HWC)', () => {
+  it('index (y, x, c) -> (y * W + x) * C + c, checked construction and access', () => {
+    const t = tensorFromReals([2, 3, 2], Q3_5, Array.from({ length: 12 }, (_, i) => i / 32));
+    expect(tensorAt(t, 1, 2, 1)).toBe(11n);
+    expect(tensorAt(t, 0, 1, 0)).toBe(2n);
+    expect(hwcIndex(t.shape, 1, 0, 1)).toBe(7);
+    expect(() => tensorAt(t, 2, 0, 0)).toThrow();
+    expect(() => tensorAt(t, 0, 0, 2)).toThrow();
+    expect(() => fixedTensor([1, 1, 1], Q3_5, [128n])).toThrow();
+    expect(() => fixedTensor([1, 1, 2], Q3_5, [0n])).toThrow();
+    expect(tensorFromReals([1, 1, 2], Q3_5, [5, -0.01]).data).toEqual([127n, -1n]);
   });
 });
 

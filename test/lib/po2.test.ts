@@ -78,6 +78,14 @@ describe('round(log2 |w|) in the log domain', () => {
     }
   });
 
+  it('differs from the float shortcut Math.round(Math.log2(a)) just below the cut (documented caveat)', () => {
+    const a = prevDouble(Math.SQRT2) * 2 ** -60;
+    expect(Math.log2(a)).toBe(-59.5);
+    expect(Math.round(Math.log2(a))).toBe(-59);
+    expect(roundLog2(a)).toBe(-60);
+    expect(exactRoundLog2(a)).toBe(-60);
+  });
+
   it('floorLog2 is exact and roundLog2 is within half an octave (float check away from the cut)', () => {
     fc.assert(
       fc.property(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), (a) => {
