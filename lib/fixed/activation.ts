@@ -10,6 +10,7 @@
  */
 import { floorShift } from './bigint.ts';
 import type { Fixed } from './fixed.ts';
+import type { QFormat } from './format.ts';
 
 export function reluRaw(raw: bigint): bigint {
   return raw < 0n ? 0n : raw;
@@ -26,10 +27,10 @@ export function relu6Raw(raw: bigint, frac: number): bigint {
   return raw > six ? six : raw;
 }
 
-export function relu(x: Fixed): Fixed {
+export function relu<F extends QFormat>(x: Fixed<F>): Fixed<F> {
   return { raw: reluRaw(x.raw), fmt: x.fmt };
 }
 
-export function relu6(x: Fixed): Fixed {
+export function relu6<F extends QFormat>(x: Fixed<F>): Fixed<F> {
   return { raw: relu6Raw(x.raw, x.fmt.frac), fmt: x.fmt };
 }

@@ -12,20 +12,20 @@ import { floorShift } from './bigint.ts';
 import { formatName, qformat, rawMax, rawMin, type QFormat, type Saturation } from './format.ts';
 import { quantizeReal, rawToReal, saturateRaw } from './quantize.ts';
 
-export interface Fixed {
+export interface Fixed<F extends QFormat = QFormat> {
   readonly raw: bigint;
-  readonly fmt: QFormat;
+  readonly fmt: F;
 }
 
 /** A checked fixed-point value: throws if raw does not fit in fmt. */
-export function fixed(raw: bigint, fmt: QFormat): Fixed {
+export function fixed<F extends QFormat>(raw: bigint, fmt: F): Fixed<F> {
   if (raw < rawMin(fmt) || raw > rawMax(fmt)) {
     throw new RangeError(`raw ${raw} does not fit in ${formatName(fmt)}`);
   }
   return { raw, fmt };
 }
 
-export function fixedFromReal(x: number, fmt: QFormat, sat: Saturation = 'full'): Fixed {
+export function fixedFromReal<F extends QFormat>(x: number, fmt: F, sat: Saturation = 'full'): Fixed<F> {
   return { raw: quantizeReal(x, fmt, sat), fmt };
 }
 
@@ -75,7 +75,7 @@ export function requantizeRaw(raw: bigint, fromFrac: number, to: QFormat, sat: S
   return saturateRaw(floorShift(raw, to.frac - fromFrac), to, sat);
 }
 
-export function requantize(x: Fixed, to: QFormat, sat: Saturation = 'full'): Fixed {
+export function requantize<F extends QFormat>(x: Fixed, to: F, sat: Saturation = 'full'): Fixed<F> {
   return { raw: requantizeRaw(x.raw, x.fmt.frac, to, sat), fmt: to };
 }
 

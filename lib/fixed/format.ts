@@ -14,11 +14,19 @@
  */
 import { checkInt, signedWidth } from './bigint.ts';
 
-export interface QFormat {
+/**
+ * The binary point is tracked at run time in every value's `fmt`. Where a
+ * format is a compile-time constant (Q3_5, `qformat(3, 5)`), the literal
+ * parameters also carry it in the static type through the format-preserving
+ * operations and requantization (e.g. `requantize(x, Q3_5)` is a
+ * `Fixed<QFormat<3, 5>>`); format-changing operations (add, shift, accumulate)
+ * return the general `QFormat`, as TypeScript has no type-level arithmetic.
+ */
+export interface QFormat<I extends number = number, N extends number = number> {
   /** m: integer bits including the sign bit. */
-  readonly int: number;
+  readonly int: I;
   /** n: fraction bits. */
-  readonly frac: number;
+  readonly frac: N;
 }
 
 /**
@@ -32,7 +40,7 @@ export interface QFormat {
  */
 export type Saturation = 'full' | 'deepshift';
 
-export function qformat(int: number, frac: number): QFormat {
+export function qformat<const I extends number, const N extends number>(int: I, frac: N): QFormat<I, N> {
   checkInt(int, 'QFormat.int');
   checkInt(frac, 'QFormat.frac');
   if (int + frac < 1) throw new RangeError(`Q${int}.${frac}: width int + frac must be >= 1`);
@@ -40,7 +48,7 @@ export function qformat(int: number, frac: number): QFormat {
 }
 
 /** Default activation format: Q3.5, 8 bits. */
-export const Q3_5: QFormat = qformat(3, 5);
+export const Q3_5: QFormat<3, 5> = qformat(3, 5);
 
 export function formatWidth(f: QFormat): number {
   return f.int + f.frac;

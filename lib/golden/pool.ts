@@ -15,7 +15,7 @@ import type { QFormat, Saturation } from '../fixed/format.ts';
 import { saturateRaw } from '../fixed/quantize.ts';
 import { hwcIndex, type FixedTensor } from './tensor.ts';
 
-export function globalAvgPool(x: FixedTensor, out: QFormat, sat: Saturation = 'full'): FixedTensor {
+export function globalAvgPool<F extends QFormat>(x: FixedTensor, out: F, sat: Saturation = 'full'): FixedTensor<F> {
   const [H, W, C] = x.shape;
   const d = out.frac - x.fmt.frac;
   const count = BigInt(H * W);

@@ -11,19 +11,19 @@ import { requantizeTensor, type FixedTensor } from './tensor.ts';
 
 export type Activation = 'none' | 'relu' | 'relu6';
 
-export function activateTensor(t: FixedTensor, act: Activation): FixedTensor {
+export function activateTensor<F extends QFormat>(t: FixedTensor<F>, act: Activation): FixedTensor<F> {
   if (act === 'none') return t;
   const f = act === 'relu' ? reluRaw : (r: bigint) => relu6Raw(r, t.fmt.frac);
   return { shape: t.shape, fmt: t.fmt, data: t.data.map(f) };
 }
 
-export interface LayerOutputOptions {
+export interface LayerOutputOptions<F extends QFormat = QFormat> {
   readonly activation?: Activation;
-  readonly out: QFormat;
+  readonly out: F;
   readonly saturation?: Saturation;
 }
 
-export function layerOutput(acc: FixedTensor, opts: LayerOutputOptions): FixedTensor {
+export function layerOutput<F extends QFormat>(acc: FixedTensor, opts: LayerOutputOptions<F>): FixedTensor<F> {
   const a = activateTensor(acc, opts.activation ?? 'none');
   const r = requantizeTensor(a, opts.out, opts.saturation ?? 'full');
   return { shape: r.shape, fmt: r.fmt, data: r.data };

@@ -7,6 +7,8 @@ import { addFormat, alignRaw } from '../fixed/fixed.ts';
 import type { QFormat, Saturation } from '../fixed/format.ts';
 import { requantizeTensor, type FixedTensor } from './tensor.ts';
 
+export function residualAdd(a: FixedTensor, b: FixedTensor): FixedTensor;
+export function residualAdd<F extends QFormat>(a: FixedTensor, b: FixedTensor, out: F, sat?: Saturation): FixedTensor<F>;
 export function residualAdd(a: FixedTensor, b: FixedTensor, out?: QFormat, sat: Saturation = 'full'): FixedTensor {
   if (a.shape.some((d, i) => d !== b.shape[i])) throw new RangeError(`residualAdd: shapes [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]`);
   const fmt = addFormat(a.fmt, b.fmt);

@@ -9,9 +9,9 @@ import { quantizeReal, rawToReal } from '../fixed/quantize.ts';
 
 export type Shape3 = readonly [h: number, w: number, c: number];
 
-export interface FixedTensor {
+export interface FixedTensor<F extends QFormat = QFormat> {
   readonly shape: Shape3;
-  readonly fmt: QFormat;
+  readonly fmt: F;
   readonly data: readonly bigint[];
 }
 
@@ -24,7 +24,7 @@ export function hwcIndex(s: Shape3, y: number, x: number, c: number): number {
 }
 
 /** A checked tensor: shape positive integers, data length matches, every raw fits fmt. */
-export function fixedTensor(shape: Shape3, fmt: QFormat, data: readonly bigint[]): FixedTensor {
+export function fixedTensor<F extends QFormat>(shape: Shape3, fmt: F, data: readonly bigint[]): FixedTensor<F> {
   for (const d of shape) if (!Number.isSafeInteger(d) || d < 1) throw new RangeError(`bad shape [${shape.join(', ')}]`);
   if (data.length !== shapeSize(shape)) throw new RangeError(`tensor data length ${data.length} != ${shapeSize(shape)}`);
   const lo = rawMin(fmt);
@@ -33,7 +33,7 @@ export function fixedTensor(shape: Shape3, fmt: QFormat, data: readonly bigint[]
   return { shape: [shape[0], shape[1], shape[2]], fmt, data };
 }
 
-export function tensorFromReals(shape: Shape3, fmt: QFormat, xs: readonly number[], sat: Saturation = 'full'): FixedTensor {
+export function tensorFromReals<F extends QFormat>(shape: Shape3, fmt: F, xs: readonly number[], sat: Saturation = 'full'): FixedTensor<F> {
   return fixedTensor(shape, fmt, xs.map((x) => quantizeReal(x, fmt, sat)));
 }
 
@@ -42,7 +42,7 @@ export function tensorToReals(t: FixedTensor): number[] {
 }
 
 /** Floor-shift and saturate every element to `to` (see `requantize`). */
-export function requantizeTensor(t: FixedTensor, to: QFormat, sat: Saturation = 'full'): FixedTensor {
+export function requantizeTensor<F extends QFormat>(t: FixedTensor, to: F, sat: Saturation = 'full'): FixedTensor<F> {
   return { shape: t.shape, fmt: to, data: t.data.map((r) => requantizeRaw(r, t.fmt.frac, to, sat)) };
 }
 
