@@ -49,7 +49,11 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
   const designHash = hashOf([req.top, ...vflags, ...req.svFiles.flatMap((f, i) => [path.basename(f), sources[i]!])]);
   // A distinct C++ class prefix per design keeps even unhidden symbols apart.
   const prefix = `V${req.top.replace(/\W/g, '_')}_${designHash.slice(0, 10)}`;
-  const glue = generateGlue(prefix, req.top, req.ports, req.trace);
+  const glueFor = (directEval: boolean) => generateGlue(prefix, req.top, req.ports, req.trace, directEval);
+  // The direct eval needs a single-threaded model without tracing (eval_step marks
+  // trace activity) and Verilator's usual ___eval entry (checked after verilating).
+  const wantDirectEval = req.trace === 'none' && !vflags.some((f) => f.startsWith('--threads'));
+  const glue = glueFor(wantDirectEval);
   const flags = cxxFlags(tc, req.trace);
   const key = hashOf([designHash, glue, harnessHash, tc.verilatorVersion, tc.cxxVersion, ...flags]);
   const modelDir = path.join(root, 'models', key);
@@ -73,7 +77,9 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
       const unity = path.join(mdir, `${prefix}__hashi_all.cpp`);
       await fs.writeFile(unity, classes.map((c) => `#include "${c}.cpp"\n`).join(''));
       const gluePath = path.join(mdir, `${prefix}__hashi_glue.cpp`);
-      await fs.writeFile(gluePath, glue);
+      const rootEval = `${prefix}___024root___eval(${prefix}___024root* vlSelf)`;
+      const hasRootEval = readFileSync(path.join(mdir, `${prefix}.cpp`), 'utf8').includes(rootEval);
+      await fs.writeFile(gluePath, wantDirectEval && !hasRootEval ? glueFor(false) : glue);
       const includes = [`-I${mdir}`, `-I${nativeDir}`];
       await Promise.all([
         compileObject(tc, [...flags, ...includes], unity, path.join(tmp, 'model.o'), mdir, tmp),

@@ -6,7 +6,14 @@ export type TraceKind = 'none' | 'fst' | 'vcd';
 const TRACE_CLASS = { fst: 'VerilatedFstC', vcd: 'VerilatedVcdC' } as const;
 const TRACE_HEADER = { fst: 'verilated_fst_c.h', vcd: 'verilated_vcd_c.h' } as const;
 
-export function generateGlue(prefix: string, top: string, ports: PortInfo[], trace: TraceKind): string {
+/**
+ * `directEval`: call the root's ___eval function straight after the first eval,
+ * skipping eval_step's bookkeeping (mtask id, cross-thread message queues, trace
+ * activity). Those are only needed by multi-threaded or traced models, and thread-local
+ * accesses are slow in a dlopen'ed library: this roughly halves a tiny design's
+ * cycle time.
+ */
+export function generateGlue(prefix: string, top: string, ports: PortInfo[], trace: TraceKind, directEval: boolean): string {
   const traceClass = trace === 'none' ? undefined : TRACE_CLASS[trace];
   const cases = ports.map((p, i) => `      case ${i}: return &top_->${p.name};`).join('\n');
   const slots = ports
@@ -38,10 +45,14 @@ export function generateGlue(prefix: string, top: string, ports: PortInfo[], tra
 #include <stdexcept>
 
 #include "${prefix}.h"
+#include "${prefix}___024root.h"
 #include "verilated.h"
 ${traceClass ? `#include "${TRACE_HEADER[trace as 'fst' | 'vcd']}"\n` : ''}#include "harness.h"
 
-namespace {
+${directEval ? `// Defined in the verilated model; Verilator declares it only in its own .cpp.
+void ${prefix}___024root___eval(${prefix}___024root* vlSelf);
+
+` : ''}namespace {
 
 class GlueModel final : public hashi::Model {
  public:
@@ -49,7 +60,14 @@ class GlueModel final : public hashi::Model {
     ${traceClass ? 'ctx_->traceEverOn(true);' : ''}
     top_.reset(new ${prefix}(ctx_.get(), "TOP"));
   }
-  void eval() override { top_->eval(); }
+  void settle() override { top_->eval(); }
+  void evalFast() { ${directEval ? `${prefix}___024root___eval(top_->rootp);` : 'top_->eval();'} }
+  void dump(uint64_t time) { dumpTrace(time); }
+  void eval() override { evalFast(); }
+  void cycles(hashi::Clocking& c, int64_t n, const hashi::Lane* ins, size_t nIns, const hashi::Lane* outs, size_t nOuts) override {
+    hashi::runCycles(*this, c, n, ins, nIns, outs, nOuts);
+  }
+  void activate() override { Verilated::threadContextp(ctx_.get()); }
   void* port(int index) override {
     switch (index) {
 ${cases}

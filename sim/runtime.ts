@@ -18,7 +18,9 @@ export const nativeDir = path.join(path.dirname(fileURLToPath(import.meta.url)),
 export const harnessHash = hashOf([
   HARNESS_VERSION,
   readFileSync(path.join(nativeDir, 'harness.h')),
+  readFileSync(path.join(nativeDir, 'cycles.h')),
   readFileSync(path.join(nativeDir, 'harness.cpp')),
+  readFileSync(path.join(nativeDir, 'hooks.cpp')),
 ]);
 
 const RUNTIME_SOURCES = ['verilated.cpp', 'verilated_threads.cpp', 'verilated_vcd_c.cpp', 'verilated_fst_c.cpp'];
@@ -33,6 +35,7 @@ export async function ensureRuntime(tc: Toolchain, root: string, progress: Progr
     const sources = [
       ...RUNTIME_SOURCES.map((f) => path.join(tc.verilatorInclude, f)),
       path.join(nativeDir, 'harness.cpp'),
+      path.join(nativeDir, 'hooks.cpp'),
     ];
     const objects = sources.map((s) => path.join(tmp, path.basename(s).replace(/\.cpp$/, '.o')));
     await Promise.all(sources.map((s, i) => compileObject(tc, flags, s, objects[i]!, tmp, tmp)));

@@ -9,6 +9,11 @@ export interface PortLayout {
   words: number;
   min: bigint;
   max: bigint;
+  /** The same bounds as numbers (exact up to 53 bits), for the fast path. */
+  minNumber: number;
+  maxNumber: number;
+  /** Mask for the narrow (<= 32-bit) fast path; two's complement for signed values. */
+  mask32: number;
 }
 
 export function layoutPorts(ports: readonly PortInfo[]): PortLayout[] {
@@ -16,13 +21,18 @@ export function layoutPorts(ports: readonly PortInfo[]): PortLayout[] {
   return ports.map((info, index) => {
     const words = Math.ceil(info.width / 32);
     const w = BigInt(info.width);
+    const min = info.signed ? -(1n << (w - 1n)) : 0n;
+    const max = info.signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n;
     const layout = {
       info,
       index,
       offset,
       words,
-      min: info.signed ? -(1n << (w - 1n)) : 0n,
-      max: info.signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n,
+      min,
+      max,
+      minNumber: Number(min),
+      maxNumber: Number(max),
+      mask32: info.width >= 32 ? -1 : (1 << info.width) - 1,
     };
     offset += words;
     return layout;
@@ -51,8 +61,9 @@ export function writePort(io: Uint32Array, p: PortLayout, value: PortValue): boo
   const width = p.info.width;
   if (typeof value === 'number' && width <= 32) {
     // Fast path: plain numbers on narrow ports never touch bigint.
-    if (!Number.isInteger(value) || value < Number(p.min) || value > Number(p.max)) return false;
-    io[p.offset] = width === 32 ? value >>> 0 : value & ((1 << width) - 1);
+    // Range check first: it also rejects NaN; then only integers remain to check.
+    if (!(value >= p.minNumber && value <= p.maxNumber) || !Number.isInteger(value)) return false;
+    io[p.offset] = value & p.mask32; // the Uint32Array store wraps negatives
     return true;
   }
   const v = checkedBigInt(p, value);

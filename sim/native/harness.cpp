@@ -19,23 +19,7 @@
 
 namespace hashi {
 
-// Thrown from Verilator's fatal hooks: a $fatal, $stop or runtime error becomes
-// a JS exception instead of abort().
-struct SimFatal : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 namespace {
-
-struct PortRuntime {
-  std::string name;
-  int width;
-  int words;  // 32-bit words in the io buffer
-  int bytes;  // storage size inside the model: 1, 2, 4, 8, or words*4
-  bool input;
-  void* addr;
-  uint32_t offset;  // first io word
-};
 
 struct Instance {
   const ModelInfo* info = nullptr;
@@ -44,9 +28,7 @@ struct Instance {
   std::vector<int> drivenInputs;  // inputs except the clock
   uint32_t* io = nullptr;
   napi_ref ioRef = nullptr;
-  uint8_t* clock = nullptr;
-  bool tracing = false;
-  uint64_t time = 0;
+  Clocking clocking{nullptr, 0, false};
   bool closed = false;
   std::string broken;
 };
@@ -57,24 +39,6 @@ int storageBytes(int width) {
   if (width <= 32) return 4;
   if (width <= 64) return 8;
   return ((width + 31) / 32) * 4;
-}
-
-inline void storeScalar(const PortRuntime& p, uint64_t v) {
-  switch (p.bytes) {
-    case 1: *static_cast<uint8_t*>(p.addr) = static_cast<uint8_t>(v); break;
-    case 2: *static_cast<uint16_t*>(p.addr) = static_cast<uint16_t>(v); break;
-    case 4: *static_cast<uint32_t*>(p.addr) = static_cast<uint32_t>(v); break;
-    default: *static_cast<uint64_t*>(p.addr) = v; break;
-  }
-}
-
-inline uint64_t loadScalar(const PortRuntime& p) {
-  switch (p.bytes) {
-    case 1: return *static_cast<uint8_t*>(p.addr);
-    case 2: return *static_cast<uint16_t*>(p.addr);
-    case 4: return *static_cast<uint32_t*>(p.addr);
-    default: return *static_cast<uint64_t*>(p.addr);
-  }
 }
 
 inline void ioToModel(const PortRuntime& p, const uint32_t* src) {
@@ -105,22 +69,8 @@ void copyInputs(Instance* s) {
 
 void copyAllToIo(Instance* s) {
   for (const PortRuntime& p : s->ports) {
-    if (p.addr != s->clock) modelToIo(p, s->io + p.offset);
+    if (p.addr != s->clocking.clock) modelToIo(p, s->io + p.offset);
   }
-}
-
-// One clock cycle: falling edge (with freshly applied inputs), then rising edge.
-// The clock rests high between cycles, so inputs poked after a step are settled
-// by the next falling-edge eval before the next rising edge samples them.
-inline void cycle(Instance* s) {
-  *s->clock = 0;
-  s->model->eval();
-  ++s->time;
-  if (s->tracing) s->model->dumpTrace(s->time);
-  *s->clock = 1;
-  s->model->eval();
-  ++s->time;
-  if (s->tracing) s->model->dumpTrace(s->time);
 }
 
 bool usable(napi_env env, Instance* s) {
@@ -138,7 +88,7 @@ bool usable(napi_env env, Instance* s) {
 
 void fail(napi_env env, Instance* s, const std::exception& e) {
   s->broken = e.what();
-  if (s->tracing) {
+  if (s->clocking.tracing) {
     try {
       s->model->flushTrace();
     } catch (...) {
@@ -157,7 +107,7 @@ void release(napi_env env, Instance* s) {
   if (s->closed) return;
   s->closed = true;
   try {
-    if (s->tracing) s->model->closeTrace();
+    if (s->clocking.tracing) s->model->closeTrace();
     s->model->finalize();
   } catch (...) {
   }
@@ -172,6 +122,7 @@ napi_value Eval(napi_env env, napi_callback_info info) {
   Instance* s = instanceOf(env, info, &argc, nullptr);
   if (!usable(env, s)) return nullptr;
   try {
+    s->model->activate();
     copyInputs(s);
     s->model->eval();
     copyAllToIo(s);
@@ -188,43 +139,19 @@ napi_value Step(napi_env env, napi_callback_info info) {
   if (!usable(env, s)) return nullptr;
   int64_t n = 1;
   if (argc >= 1 && napi_get_value_int64(env, argv[0], &n) != napi_ok) n = 1;
-  if (!s->clock) {
+  if (!s->clocking.clock) {
     napi_throw_error(env, "ERR_HASHI_SIM_NO_CLOCK", "design has no clock port");
     return nullptr;
   }
   try {
+    s->model->activate();
     copyInputs(s);
-    for (int64_t i = 0; i < n; ++i) cycle(s);
+    s->model->cycles(s->clocking, n, nullptr, 0, nullptr, 0);
     copyAllToIo(s);
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
   return nullptr;
-}
-
-// A typed-array lane of the batched API, checked once per run() call.
-struct Lane {
-  PortRuntime* port;
-  void* data;
-  bool wide;       // Uint32Array, `words` words per cycle
-  bool lane64;     // BigInt64Array / BigUint64Array
-  bool signedLane; // Int32Array / BigInt64Array: values are sign-extended
-  uint64_t mask;
-};
-
-uint64_t widthMask(int width) { return width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1; }
-
-int64_t signExtend(uint64_t v, int width) {
-  if (width >= 64) return static_cast<int64_t>(v);
-  const uint64_t sign = uint64_t(1) << (width - 1);
-  v &= widthMask(width);
-  return static_cast<int64_t>((v ^ sign) - sign);
-}
-
-inline uint64_t laneValue(const Lane& l, int64_t c) {
-  if (l.lane64) return static_cast<const uint64_t*>(l.data)[c];
-  const uint32_t raw = static_cast<const uint32_t*>(l.data)[c];
-  return l.signedLane ? static_cast<uint64_t>(int64_t(int32_t(raw))) : raw;
 }
 
 bool laneFits(const Lane& l, int64_t c, std::string* why) {
@@ -262,30 +189,6 @@ bool laneFits(const Lane& l, int64_t c, std::string* why) {
   return ok;
 }
 
-inline void writeLane(const Lane& l, int64_t c) {
-  if (l.wide) {
-    std::memcpy(l.port->addr, static_cast<const uint32_t*>(l.data) + c * l.port->words,
-                size_t(l.port->words) * 4);
-  } else {
-    storeScalar(*l.port, laneValue(l, c) & l.mask);
-  }
-}
-
-inline void readLane(const Lane& l, int64_t c) {
-  if (l.wide) {
-    std::memcpy(static_cast<uint32_t*>(l.data) + c * l.port->words, l.port->addr,
-                size_t(l.port->words) * 4);
-    return;
-  }
-  uint64_t v = loadScalar(*l.port);
-  if (l.signedLane) v = static_cast<uint64_t>(signExtend(v, l.port->width));
-  if (l.lane64) {
-    static_cast<uint64_t*>(l.data)[c] = v;
-  } else {
-    static_cast<uint32_t*>(l.data)[c] = static_cast<uint32_t>(v);
-  }
-}
-
 // Reads (indices, arrays) into lanes; throws a JS error and returns false on misuse.
 bool collectLanes(napi_env env, Instance* s, napi_value indices, napi_value arrays, bool input,
                   int64_t cycles, std::vector<Lane>* out) {
@@ -304,7 +207,7 @@ bool collectLanes(napi_env env, Instance* s, napi_value indices, napi_value arra
       return false;
     }
     PortRuntime& p = s->ports[index];
-    if (p.input != input || p.addr == s->clock) {
+    if (p.input != input || p.addr == s->clocking.clock) {
       napi_throw_type_error(env, nullptr, "run: port direction mismatch");
       return false;
     }
@@ -349,7 +252,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   Instance* s = instanceOf(env, info, &argc, argv);
   if (!usable(env, s)) return nullptr;
-  if (!s->clock) {
+  if (!s->clocking.clock) {
     napi_throw_error(env, "ERR_HASHI_SIM_NO_CLOCK", "design has no clock port");
     return nullptr;
   }
@@ -371,12 +274,9 @@ napi_value Run(napi_env env, napi_callback_info info) {
     }
   }
   try {
+    s->model->activate();
     copyInputs(s);  // inputs without a lane keep their poked values
-    for (int64_t c = 0; c < cycles; ++c) {
-      for (const Lane& l : ins) writeLane(l, c);
-      cycle(s);
-      for (const Lane& l : outs) readLane(l, c);
-    }
+    s->model->cycles(s->clocking, cycles, ins.data(), ins.size(), outs.data(), outs.size());
     copyAllToIo(s);
   } catch (const std::exception& e) {
     fail(env, s, e);
@@ -387,7 +287,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
 napi_value FlushTrace(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   Instance* s = instanceOf(env, info, &argc, nullptr);
-  if (!s->closed && s->tracing) s->model->flushTrace();
+  if (!s->closed && s->clocking.tracing) s->model->flushTrace();
   return nullptr;
 }
 
@@ -462,7 +362,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   }
   if (clockIndex >= 0 && clockIndex < mi->portCount && mi->ports[clockIndex].input &&
       mi->ports[clockIndex].width == 1) {
-    s->clock = static_cast<uint8_t*>(s->ports[size_t(clockIndex)].addr);
+    s->clocking.clock = static_cast<uint8_t*>(s->ports[size_t(clockIndex)].addr);
   }
   for (int i = 0; i < mi->portCount; ++i) {
     if (s->ports[size_t(i)].input && i != clockIndex) s->drivenInputs.push_back(i);
@@ -478,11 +378,12 @@ napi_value Open(napi_env env, napi_callback_info info) {
   try {
     if (!tracePath.empty()) {
       s->model->openTrace(tracePath.c_str());
-      s->tracing = true;
+      s->clocking.tracing = true;
     }
-    if (s->clock) *s->clock = 0;
-    s->model->eval();
-    if (s->tracing) s->model->dumpTrace(0);
+    if (s->clocking.clock) *s->clocking.clock = 0;
+    s->model->activate();
+    s->model->settle();
+    if (s->clocking.tracing) s->model->dumpTrace(0);
     copyAllToIo(s.get());
   } catch (const std::exception& e) {
     Instance* raw = s.release();
@@ -534,20 +435,3 @@ napi_value registerModule(napi_env env, napi_value exports, const ModelInfo* inf
 
 }  // namespace hashi
 
-// Verilator's user hooks (enabled by -DVL_USER_FATAL/STOP/FINISH when the runtime
-// is compiled): never abort() or exit() the host process.
-void vl_fatal(const char* filename, int linenum, const char*, const char* msg) {
-  Verilated::threadContextp()->gotError(true);
-  Verilated::threadContextp()->gotFinish(true);
-  std::string where = (filename && filename[0]) ? std::string(filename) + ":" + std::to_string(linenum) + ": " : "";
-  throw hashi::SimFatal(where + msg);
-}
-
-void vl_stop(const char* filename, int linenum, const char*) {
-  Verilated::threadContextp()->gotError(true);
-  Verilated::threadContextp()->gotFinish(true);
-  std::string where = (filename && filename[0]) ? std::string(filename) + ":" + std::to_string(linenum) + ": " : "";
-  throw hashi::SimFatal(where + "Verilog $stop");
-}
-
-void vl_finish(const char*, int, const char*) { Verilated::threadContextp()->gotFinish(true); }

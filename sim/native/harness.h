@@ -5,8 +5,17 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <stdexcept>
+
+#include "cycles.h"
 
 namespace hashi {
+
+// Thrown from Verilator's fatal hooks (hooks.cpp): a $fatal, $stop or runtime
+// error becomes a JS exception instead of abort().
+struct SimFatal : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct PortSlot {
   const char* name;
@@ -19,7 +28,14 @@ struct PortSlot {
 class Model {
  public:
   virtual ~Model() = default;
+  // The first evaluation: runs initial blocks and settles the design.
+  virtual void settle() = 0;
+  // Every later evaluation; may skip Verilator's per-eval bookkeeping.
   virtual void eval() = 0;
+  // Makes this model's context the thread's current one (for $finish/$stop).
+  virtual void activate() = 0;
+  // Runs n clock cycles (see runCycles); the lanes are empty for plain steps.
+  virtual void cycles(Clocking& c, int64_t n, const Lane* ins, size_t nIns, const Lane* outs, size_t nOuts) = 0;
   // Address of the port's storage inside the model (CData/SData/IData/QData/WData).
   virtual void* port(int index) = 0;
   virtual void openTrace(const char* path) = 0;
