@@ -67,6 +67,17 @@ void copyInputs(Instance* s) {
   for (int i : s->drivenInputs) ioToModel(s->ports[i], s->io + s->ports[i].offset);
 }
 
+// Switching Verilator's thread-local current context costs a TLS access per call;
+// skip it while the same instance keeps running (the common case).
+const Instance* activeInstance = nullptr;
+
+inline void activate(Instance* s) {
+  if (activeInstance != s) {
+    s->model->activate();
+    activeInstance = s;
+  }
+}
+
 void copyAllToIo(Instance* s) {
   for (const PortRuntime& p : s->ports) {
     if (p.addr != s->clocking.clock) modelToIo(p, s->io + p.offset);
@@ -104,6 +115,7 @@ Instance* instanceOf(napi_env env, napi_callback_info info, size_t* argc, napi_v
 }
 
 void release(napi_env env, Instance* s) {
+  if (activeInstance == s) activeInstance = nullptr;  // a new instance may reuse the address
   if (s->closed) return;
   s->closed = true;
   try {
@@ -122,10 +134,8 @@ napi_value Eval(napi_env env, napi_callback_info info) {
   Instance* s = instanceOf(env, info, &argc, nullptr);
   if (!usable(env, s)) return nullptr;
   try {
-    s->model->activate();
-    copyInputs(s);
-    s->model->eval();
-    copyAllToIo(s);
+    activate(s);
+    s->model->evalIo(s->io);
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
@@ -144,10 +154,8 @@ napi_value Step(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   try {
-    s->model->activate();
-    copyInputs(s);
-    s->model->cycles(s->clocking, n, nullptr, 0, nullptr, 0);
-    copyAllToIo(s);
+    activate(s);
+    s->model->stepIo(s->clocking, n, s->io);
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
@@ -274,7 +282,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
     }
   }
   try {
-    s->model->activate();
+    activate(s);
     copyInputs(s);  // inputs without a lane keep their poked values
     s->model->cycles(s->clocking, cycles, ins.data(), ins.size(), outs.data(), outs.size());
     copyAllToIo(s);
@@ -381,7 +389,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
       s->clocking.tracing = true;
     }
     if (s->clocking.clock) *s->clocking.clock = 0;
-    s->model->activate();
+    activate(s.get());
     s->model->settle();
     if (s->clocking.tracing) s->model->dumpTrace(0);
     copyAllToIo(s.get());
