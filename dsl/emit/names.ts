@@ -18,11 +18,17 @@ function sanitize(name: string): string {
 
 export function assignNames(m: ModuleIR): Map<Named, string> {
   const taken = new Set<string>();
+  // Next suffix to try per base name: keeps thousands of `_T`s linear.
+  const nextSuffix = new Map<string, number>();
   const names = new Map<Named, string>();
   const claim = (d: Named): void => {
     const want = sanitize(d.name);
     let name = want;
-    for (let i = 1; taken.has(name); i++) name = `${want}_${i}`;
+    if (taken.has(name)) {
+      let i = nextSuffix.get(want) ?? 1;
+      while (taken.has((name = `${want}_${i}`))) i++;
+      nextSuffix.set(want, i + 1);
+    }
     taken.add(name);
     names.set(d, name);
   };
