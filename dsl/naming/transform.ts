@@ -1,0 +1,28 @@
+// Automatic naming, the source transform: `const x = EXPR` becomes
+// `const x = __hashi_name("x", () => EXPR)` (likewise class fields), in files
+// that import hashi. One read-only parse and walk, then one splice.
+import { basename } from 'node:path';
+import { ts } from 'ts-morph';
+import { planNaming } from './collect.ts';
+import { mightImportHashi } from './detect.ts';
+import { runtimeSpecifier as defaultRuntimeSpecifier } from './runtime-specifier.ts';
+import { splicePlan } from './splice.ts';
+import type { SpliceResult } from './splice.ts';
+
+export interface NamingTransformOptions {
+  /** Module specifier of runtime.ts in the output (default: its absolute path). */
+  runtimeSpecifier?: string;
+}
+
+/**
+ * The transformed text and its source map (whose single source is the file's
+ * base name), or null when the file is left as it is: it does not import
+ * hashi, is a declaration file, or has nothing to name.
+ */
+export function transformNaming(code: string, fileName: string, opts: NamingTransformOptions = {}): SpliceResult | null {
+  if (/\.d\.m?ts$/.test(fileName) || !mightImportHashi(code)) return null;
+  const sf = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const plan = planNaming(sf);
+  if (!plan.importsHashi || plan.wraps.length === 0) return null;
+  return splicePlan(code, plan, opts.runtimeSpecifier ?? defaultRuntimeSpecifier, basename(fileName));
+}
