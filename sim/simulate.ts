@@ -1,0 +1,37 @@
+// simulate(design, params): elaborate a hashi design, lower it with firtool and
+// open it in the Verilator harness. The harness below knows nothing of hashi;
+// this is the one place where the two meet.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { elaborate, emitVerilog } from '../dsl/index.ts';
+import type { ModuleDef, Params, VerilogOutput } from '../dsl/index.ts';
+import { loadSimulator } from './load.ts';
+import type { Simulator } from './simulator.ts';
+import type { SimulatorOptions } from './types.ts';
+
+export type SimulateOptions = Omit<SimulatorOptions, 'top' | 'svFiles' | 'ports'> & {
+  /** Keep the SystemVerilog in this folder (default: a temporary folder, removed once loaded). */
+  readonly outDir?: string;
+};
+
+export interface DesignSimulator extends Simulator {
+  readonly verilog: VerilogOutput;
+}
+
+export async function simulate<P extends Params, IO>(
+  def: ModuleDef<P, IO>,
+  params: Partial<P> = {},
+  opts: SimulateOptions = {},
+): Promise<DesignSimulator> {
+  const circuit = elaborate(def, params);
+  const scratch = opts.outDir ? undefined : mkdtempSync(join(tmpdir(), 'hashi-sim-'));
+  try {
+    const verilog = await emitVerilog(circuit, { outDir: opts.outDir ?? scratch!, target: 'verilator' });
+    const { outDir: _unused, ...simOpts } = opts;
+    const sim = await loadSimulator({ ...simOpts, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
+    return Object.assign(sim, { verilog });
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
