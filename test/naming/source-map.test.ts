@@ -2,6 +2,7 @@
 // the user's original line:column, directly and after esbuild strips types.
 import fc from 'fast-check';
 import { SourceMap } from 'node:module';
+import type { SourceMapPayload } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { applyInsertions } from '../../dsl/naming/apply-insertions.ts';
 import { insertionMappings } from '../../dsl/naming/insertion-map.ts';
@@ -21,8 +22,13 @@ function where(text: string, token: string): { line: number; col: number } {
   return { line, col: at - (before.lastIndexOf('\n') + 1) };
 }
 
+function sourceMap(map: RawSourceMap): SourceMap {
+  const payload: SourceMapPayload = { file: '', sourceRoot: '', sourcesContent: [], ...map, version: 3 } as SourceMapPayload;
+  return new SourceMap(payload);
+}
+
 function expectMapsBack(map: RawSourceMap, generated: string, original: string, tokens: string[]): void {
-  const sm = new SourceMap(map as ConstructorParameters<typeof SourceMap>[0]);
+  const sm = sourceMap(map);
   for (const token of tokens) {
     const g = where(generated, token);
     const o = where(original, token);
@@ -67,7 +73,7 @@ describe('naming source maps', () => {
 
   it('map the inserted call itself to the start of the wrapped expression', () => {
     const out = transformNaming(design, '/p/design.ts', { runtimeSpecifier: '/rt.ts' })!;
-    const sm = new SourceMap(out.map as ConstructorParameters<typeof SourceMap>[0]);
+    const sm = sourceMap(out.map);
     const g = where(out.code, '__hashi_name("picked"');
     const o = where(design, 'sumAB.gtMe');
     expect(sm.findEntry(g.line, g.col)).toMatchObject({ originalLine: o.line, originalColumn: o.col });
@@ -82,7 +88,7 @@ describe('naming source maps', () => {
           .sort((a, b) => a.pos - b.pos);
         const out = applyInsertions(src, ins);
         expect(out.length).toBe(src.length + ins.reduce((n, i) => n + i.text.length, 0));
-        const sm = new SourceMap({ version: 3, sources: ['s'], names: [], mappings: insertionMappings(src, ins) } as ConstructorParameters<typeof SourceMap>[0]);
+        const sm = sourceMap({ version: 3, sources: ['s'], names: [], mappings: insertionMappings(src, ins) });
         // Generated position of each original character: its index plus the inserted text before it.
         let shift = 0;
         let k = 0;
