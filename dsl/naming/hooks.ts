@@ -1,0 +1,24 @@
+// Node ESM loader hooks (registered with module.register, after tsx so they
+// run first): `.ts` files that import hashi get the naming transform, then
+// esbuild strips their types; everything else goes on to the next loader.
+import { readFile } from 'node:fs/promises';
+import type { LoadHook } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { transformOrWarn } from './fallback.ts';
+import { isNamingCandidatePath, mightImportHashi } from './detect.ts';
+import { stripTypes } from './strip-types.ts';
+
+export const load: LoadHook = async (url, context, nextLoad) => {
+  if (!url.startsWith('file:') || !isNamingCandidatePath(url) || context.format === 'commonjs') return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch {
+    return nextLoad(url, context); // let the next loader report it
+  }
+  if (!mightImportHashi(source)) return nextLoad(url, context);
+  const named = await transformOrWarn(source, path);
+  if (!named) return nextLoad(url, context);
+  return { format: 'module', source: await stripTypes(named, path), shortCircuit: true };
+};
