@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadAddon } from './addon.ts';
 import { buildModel } from './build.ts';
+import { remoteModel } from './remote.ts';
 import { cacheRoot } from './cache.ts';
 import { SimError } from './errors.ts';
 import type { TraceKind } from './glue.ts';
@@ -22,7 +23,7 @@ export async function loadSimulator(options: SimulatorOptions): Promise<Simulato
     verilatorFlags: options.verilatorFlags ?? [],
     cacheDir: options.cacheDir,
   });
-  const model = loadAddon(built.addonPath);
+  const model = options.outOfProcess ? remoteModel(options.top, built.addonPath, options.ports) : loadAddon(built.addonPath);
   let waveformPath: string | undefined;
   if (trace !== 'none') {
     waveformPath = path.resolve(

@@ -21,6 +21,11 @@ export interface SimulatorOptions {
   waveformPath?: string;
   /** Extra Verilator flags (part of the cache key). */
   verilatorFlags?: string[];
+  /**
+   * Run the model in a child process, so a crash there cannot kill this one.
+   * Same API; each call is an IPC round trip, so batch with runVectors.
+   */
+  outOfProcess?: boolean;
   /** Build-cache directory; default env HASHI_SIM_CACHE or `<project>/.cache/sim`. */
   cacheDir?: string;
 }
