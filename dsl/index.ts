@@ -1,6 +1,6 @@
 // hashi's language: the public API. Everything else in dsl/ is internal.
 export { UInt, SInt, Bool, Clock, Reset, AsyncReset } from './types.ts';
-export type { HwType } from './types.ts';
+export type { HwType, BundleType, VecType, FlippedType, FieldSpec } from './types.ts';
 export {
   Data,
   mux,
@@ -12,6 +12,8 @@ export {
 } from './values.ts';
 export type { Scalar } from './values.ts';
 export { IO, Input, Output } from './io.ts';
+export { Bundle, Vec, Flipped, BundleValue, VecValue } from './aggregates.ts';
+export type { BundleOf } from './value-of.ts';
 export type { IOValues, PortSpec, ValueOf } from './io.ts';
 export { Wire, Reg, RegInit, RegNext } from './state.ts';
 export { when } from './when.ts';

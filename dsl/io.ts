@@ -5,19 +5,11 @@ import { HashiError } from './errors.ts';
 import type { Port } from './ir.ts';
 import { NameSource } from './ir.ts';
 import { captureLocator } from './locator.ts';
-import type { BoolType, ClockType, HwType, SIntType, UIntType } from './types.ts';
-import type { Bool, Clock, Reset, SInt, UInt } from './values.ts';
+import type { HwType } from './types.ts';
 import { wrap } from './values.ts';
 
-export type ValueOf<T extends HwType> = T extends BoolType
-  ? Bool
-  : T extends UIntType
-    ? UInt
-    : T extends SIntType
-      ? SInt
-      : T extends ClockType
-        ? Clock
-        : Reset;
+export type { ValueOf } from './value-of.ts';
+import type { ValueOf } from './value-of.ts';
 
 export interface PortSpec<T extends HwType = HwType> {
   readonly dir: 'input' | 'output';

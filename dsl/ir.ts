@@ -67,12 +67,40 @@ export interface InstPort {
   readonly type: HwType;
 }
 
+/** A field of a bundle value: `a.b`. */
+export interface SubField {
+  readonly kind: 'subfield';
+  readonly of: Operand;
+  readonly field: string;
+  /** The field is flipped relative to its bundle. */
+  readonly flipped: boolean;
+  readonly type: HwType;
+}
+
+/** A constant element of a vec: `a[3]`. */
+export interface SubIndex {
+  readonly kind: 'subindex';
+  readonly of: Operand;
+  readonly index: number;
+  readonly type: HwType;
+}
+
+/** A dynamically chosen element of a vec: `a[i]`. */
+export interface SubAccess {
+  readonly kind: 'subaccess';
+  readonly of: Operand;
+  readonly index: Operand;
+  readonly type: HwType;
+}
+
 export type Decl = Port | Wire | Reg | Node;
-export type Operand = Decl | Literal | InstPort;
+export type Operand = Decl | Literal | InstPort | SubField | SubIndex | SubAccess;
+/** Something a connect may drive (its flow is checked separately). */
+export type SinkRef = Port | Wire | Reg | InstPort | SubField | SubIndex | SubAccess;
 
 export interface Connect {
   readonly kind: 'connect';
-  readonly sink: Port | Wire | Reg | InstPort;
+  readonly sink: SinkRef;
   readonly src: Operand;
   readonly loc: SourceLoc | undefined;
 }

@@ -1,6 +1,8 @@
-// A module's ports as flat signals, the way the SystemVerilog shows them:
-// what a simulator harness or another tool needs, without the IR.
+// A module's ports as flat signals, the way the SystemVerilog shows them after
+// firtool lowers aggregates (`out.bits` -> `out_bits`, `v[2]` -> `v_2`): what a
+// simulator harness or another tool needs, without the IR.
 import type { ModuleIR } from './ir.ts';
+import type { HwType } from './types.ts';
 
 export interface PortInfo {
   readonly name: string;
@@ -11,11 +13,20 @@ export interface PortInfo {
 }
 
 export function portsOf(m: ModuleIR): PortInfo[] {
-  return m.ports.map((p) => ({
-    name: p.name,
-    direction: p.dir,
-    width: p.type.width,
-    signed: p.type.kind === 'sint',
-    kind: p.type.kind === 'clock' ? 'clock' : p.type.kind === 'reset' ? 'reset' : p.type.kind === 'asyncreset' ? 'asyncReset' : 'data',
-  }));
+  const out: PortInfo[] = [];
+  const visit = (name: string, t: HwType, dir: 'input' | 'output'): void => {
+    if (t.kind === 'bundle') {
+      for (const [field, f] of Object.entries(t.fields)) {
+        const flipped = f.kind === 'flip';
+        visit(`${name}_${field}`, flipped ? f.type : f, flipped ? (dir === 'input' ? 'output' : 'input') : dir);
+      }
+    } else if (t.kind === 'vec') {
+      for (let i = 0; i < t.length; i++) visit(`${name}_${i}`, t.element, dir);
+    } else {
+      const kind = t.kind === 'clock' ? 'clock' : t.kind === 'reset' ? 'reset' : t.kind === 'asyncreset' ? 'asyncReset' : 'data';
+      out.push({ name, direction: dir, width: t.width, signed: t.kind === 'sint', kind });
+    }
+  };
+  for (const p of m.ports) visit(p.name, p.type, p.dir);
+  return out;
 }

@@ -5,6 +5,7 @@ import type { Reg as RegIR, Wire as WireIR } from './ir.ts';
 import { NameSource } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { HwType } from './types.ts';
+import { passive } from './types.ts';
 import type { ValueOf } from './io.ts';
 import { Data, makeLiteral, wrap } from './values.ts';
 import type { Scalar } from './values.ts';
@@ -27,7 +28,7 @@ function implicitClock(what: string) {
 /** A register without reset: its value is undefined until first written. */
 export function Reg<T extends HwType>(type: T): ValueOf<T> {
   const b = implicitClock('Reg');
-  const r: RegIR = { kind: 'reg', name: b.tempName().replace(/T$/, 'R'), nameSource: NameSource.Temp, type, clock: b.clock!, reset: undefined, loc: captureLocator() };
+  const r: RegIR = { kind: 'reg', name: b.tempName().replace(/T$/, 'R'), nameSource: NameSource.Temp, type: passive(type), clock: b.clock!, reset: undefined, loc: captureLocator() };
   b.push(r);
   return wrap(r) as ValueOf<T>;
 }
@@ -47,7 +48,7 @@ export function RegInit<T extends HwType>(type: T, init: Data | Scalar): ValueOf
     kind: 'reg',
     name: b.tempName().replace(/T$/, 'R'),
     nameSource: NameSource.Temp,
-    type,
+    type: passive(type),
     clock: b.clock!,
     reset: { signal: b.reset, init: initRef },
     loc: captureLocator(),

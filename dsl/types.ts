@@ -29,7 +29,30 @@ export interface AsyncResetType {
   readonly kind: 'asyncreset';
   readonly width: 1;
 }
-export type HwType = UIntType | BoolType | SIntType | ClockType | ResetType | AsyncResetType;
+export type GroundType = UIntType | BoolType | SIntType | ClockType | ResetType | AsyncResetType;
+
+/** A bundle field whose direction is reversed relative to the bundle. */
+export interface FlippedType<T extends HwType = HwType> {
+  readonly kind: 'flip';
+  readonly type: T;
+}
+export type FieldSpec = HwType | FlippedType;
+
+export interface BundleType<F extends Record<string, FieldSpec> = Record<string, FieldSpec>> {
+  readonly kind: 'bundle';
+  readonly fields: F;
+  /** Total bits of all leaves. */
+  readonly width: number;
+}
+
+export interface VecType<T extends HwType = HwType> {
+  readonly kind: 'vec';
+  readonly length: number;
+  readonly element: T;
+  readonly width: number;
+}
+
+export type HwType = GroundType | BundleType | VecType;
 
 /** Largest width hashi accepts for one ground value (FIRRTL tools handle far less well beyond). */
 export const MAX_WIDTH = 1 << 16;
@@ -61,9 +84,19 @@ export function AsyncReset(): AsyncResetType {
   return { kind: 'asyncreset', width: 1 };
 }
 
+export function isGround(t: HwType): t is GroundType {
+  return t.kind !== 'bundle' && t.kind !== 'vec';
+}
+
 /** FIRRTL spelling of a type. Sync resets are plain UInt<1>, as in Chisel. */
 export function firrtlType(t: HwType): string {
   switch (t.kind) {
+    case 'bundle':
+      return `{ ${Object.entries(t.fields)
+        .map(([name, f]) => (f.kind === 'flip' ? `flip ${name} : ${firrtlType(f.type)}` : `${name} : ${firrtlType(f)}`))
+        .join(', ')} }`;
+    case 'vec':
+      return `${firrtlType(t.element)}[${t.length}]`;
     case 'uint':
       return `UInt<${t.width}>`;
     case 'sint':
@@ -78,7 +111,19 @@ export function firrtlType(t: HwType): string {
 }
 
 export function describeType(t: HwType): string {
+  if (t.kind === 'bundle') return `Bundle{${Object.keys(t.fields).join(', ')}}`;
+  if (t.kind === 'vec') return `Vec(${t.length}, ${describeType(t.element)})`;
   if (t.kind === 'uint') return 'bool' in t ? 'Bool' : `UInt(${t.width})`;
   if (t.kind === 'sint') return `SInt(${t.width})`;
   return t.kind === 'clock' ? 'Clock' : t.kind === 'reset' ? 'Reset' : 'AsyncReset';
+}
+
+/** The same type with every Flipped removed: registers hold passive types (as in Chisel). */
+export function passive<T extends HwType>(t: T): T {
+  if (t.kind === 'bundle') {
+    const fields = Object.fromEntries(Object.entries(t.fields).map(([k, f]) => [k, passive(f.kind === 'flip' ? f.type : f)]));
+    return { ...t, fields } as T;
+  }
+  if (t.kind === 'vec') return { ...t, element: passive(t.element) } as T;
+  return t;
 }

@@ -3,7 +3,8 @@
 // anything that would silently lose bits.
 import { builder } from './builder.ts';
 import { HashiError } from './errors.ts';
-import type { Connect, InstPort, Literal, Node, Operand, Port, Reg, Wire } from './ir.ts';
+import { checkConnect, describeOperand } from './connect.ts';
+import type { Connect, Literal, Node, Operand } from './ir.ts';
 import { NameSource } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
@@ -14,12 +15,6 @@ export type Scalar = number | bigint | boolean;
 
 function fail(problem: string, hint: string, code: string): never {
   throw new HashiError(problem, hint, captureLocator(), code);
-}
-
-function operandName(o: Operand): string {
-  if (o.kind === 'lit') return `literal ${o.value}`;
-  if (o.kind === 'instport') return `'${o.inst.name}.${o.port.name}'`;
-  return `'${o.name}'`;
 }
 
 /** Base of every hardware value. */
@@ -46,72 +41,28 @@ export abstract class Data {
   /** Drive this sink from `src` (last connect wins, as in FIRRTL). */
   connect(src: Data | Scalar): void {
     const b = builder('a connection');
-    const sink = this.ref;
     const loc = captureLocator();
-    if (sink.kind === 'lit' || sink.kind === 'node') {
-      throw new HashiError(
-        `cannot connect to ${operandName(sink)}: it is the result of an expression, not a wire, register or port`,
-        'declare a Wire(...) or Reg(...) and connect to that instead',
-        loc,
-        'connect-to-expression',
-      );
-    }
-    if (sink.kind === 'port' && sink.dir === 'input' && b.isLocal(sink)) {
-      throw new HashiError(
-        `cannot drive input port '${sink.name}' from inside its own module`,
-        'inputs are driven by the parent; read it here, or declare the port as Output(...)',
-        loc,
-        'drive-input',
-      );
-    }
-    if (sink.kind === 'instport' && sink.port.dir === 'output') {
-      throw new HashiError(
-        `cannot drive output '${sink.port.name}' of instance '${sink.inst.name}' from outside it`,
-        'outputs are driven by the instance itself; read the value here instead',
-        loc,
-        'drive-instance-output',
-      );
-    }
-    const srcOp = src instanceof Data ? src.ref : literalFor(src, sink.type, loc);
-    checkAssignable(sink, srcOp, loc);
+    const srcOp = src instanceof Data ? src.ref : literalFor(src, this.ref.type, loc);
+    const sink = this.ref;
+    checkConnect(b, sink, srcOp, loc);
     const stmt: Connect = { kind: 'connect', sink, src: srcOp, loc };
     b.push(stmt);
   }
 }
 
 export function setName(ref: Operand, name: string, source: NameSource): void {
-  if (ref.kind === 'lit' || ref.kind === 'instport') return;
+  if (ref.kind !== 'port' && ref.kind !== 'wire' && ref.kind !== 'reg' && ref.kind !== 'node') return;
   if (source >= ref.nameSource) {
     ref.name = name;
     ref.nameSource = source;
   }
 }
 
-function checkAssignable(sink: Port | Wire | Reg | InstPort, src: Operand, loc: Connect['loc']): void {
-  const st = sink.type;
-  const ss = src.type;
-  const kindsMatch =
-    st.kind === ss.kind || (st.kind === 'reset' && ss.kind === 'uint' && ss.width === 1);
-  if (!kindsMatch) {
-    throw new HashiError(
-      `cannot connect ${describeType(ss)} ${operandName(src)} to ${describeType(st)} ${operandName(sink)}: the types differ`,
-      st.kind === 'sint' ? 'convert with .asSInt() (reinterpret) or .toSInt() (zero-extend)' : st.kind === 'uint' ? 'convert with .asUInt()' : `drive it with a ${describeType(st)} value`,
-      loc,
-      'type-mismatch',
-    );
-  }
-  if (ss.width > st.width) {
-    throw new HashiError(
-      `connecting ${describeType(ss)} ${operandName(src)} to ${describeType(st)} ${operandName(sink)} would silently drop ${ss.width - st.width} high bit(s)`,
-      `truncate explicitly, e.g. .trunc(${st.width}) to keep the low ${st.width} bits, or widen the sink`,
-      loc,
-      'implicit-truncation',
-    );
-  }
-}
-
 /** A literal for `v` shaped like `like` (UInt or SInt), at its minimal width. */
 function literalFor(v: Scalar, like: HwType, loc: Connect['loc']): Literal {
+  if (like.kind === 'bundle' || like.kind === 'vec') {
+    throw new HashiError(`a number cannot drive a ${describeType(like)}`, 'connect a value of the same type, or connect its fields one by one', loc, 'type-mismatch');
+  }
   const value = typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v);
   if (typeof v === 'number' && !Number.isInteger(v)) {
     throw new HashiError(`${v} is not an integer`, 'hardware literals are integers; scale fixed-point values first', loc, 'bad-literal');
@@ -154,7 +105,7 @@ function requireKind(op: string, self: Operand, other: Operand): void {
   const ok = self.type.kind === other.type.kind;
   if (!ok) {
     fail(
-      `'${op}' mixes ${describeType(self.type)} ${operandName(self)} with ${describeType(other.type)} ${operandName(other)}`,
+      `'${op}' mixes ${describeType(self.type)} ${`'${describeOperand(self)}'`} with ${describeType(other.type)} ${`'${describeOperand(other)}'`}`,
       'convert one side first (.asSInt(), .asUInt(), .toSInt())',
       'type-mismatch',
     );
@@ -179,9 +130,19 @@ function truncate(ref: Operand, w: number): Operand {
   return ref.type.kind === 'sint' ? node('asSInt', [bits]) : bits;
 }
 
+let wrapAggregate: ((ref: Operand) => Data) | undefined;
+
+/** aggregates.ts registers its wrapper here (it imports this file, not the reverse). */
+export function registerAggregateWrapper(fn: (ref: Operand) => Data): void {
+  wrapAggregate = fn;
+}
+
 /** Wrap an operand in the value class that matches its type. */
 export function wrap(ref: Operand): Data {
   switch (ref.type.kind) {
+    case 'bundle':
+    case 'vec':
+      return wrapAggregate!(ref);
     case 'uint':
       return 'bool' in ref.type ? new Bool(ref) : new UInt(ref);
     case 'sint':

@@ -21,6 +21,12 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
         return `${o.type.kind === 'sint' ? 'SInt' : 'UInt'}<${o.type.width}>(${o.value})`;
       case 'instport':
         return `${name(o.inst)}.${o.port.name}`;
+      case 'subfield':
+        return `${ref(o.of)}.${o.field}`;
+      case 'subindex':
+        return `${ref(o.of)}[${o.index}]`;
+      case 'subaccess':
+        return `${ref(o.of)}[${ref(o.index)}]`;
       default:
         return name(o);
     }

@@ -1,0 +1,24 @@
+// The value class TypeScript infers for each hardware type, zod-style.
+import type { BundleValue, VecValue } from './aggregates.ts';
+import type { BoolType, BundleType, ClockType, FieldSpec, FlippedType, HwType, SIntType, UIntType, VecType } from './types.ts';
+import type { Bool, Clock, Reset, SInt, UInt } from './values.ts';
+
+type Unflip<S> = S extends FlippedType<infer T> ? T : S;
+
+export type BundleOf<F extends Record<string, FieldSpec>> = BundleValue<F> & {
+  readonly [K in keyof F]: ValueOf<Unflip<F[K]> & HwType>;
+};
+
+export type ValueOf<T extends HwType> = T extends BoolType
+  ? Bool
+  : T extends UIntType
+    ? UInt
+    : T extends SIntType
+      ? SInt
+      : T extends ClockType
+        ? Clock
+        : T extends BundleType<infer F>
+          ? BundleOf<F>
+          : T extends VecType<infer E>
+            ? VecValue<E>
+            : Reset;
