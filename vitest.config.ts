@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { hashiNaming } from './dsl/naming/vite-plugin.ts';
 
 export default defineConfig({
+  // Automatic naming: `const x = …` in files that import hashi names hardware `x`.
+  plugins: [hashiNaming()],
   test: {
     include: ['test/**/*.test.ts'],
     // Circuit tests compile Verilator models on a cold cache; give them room.
