@@ -68,6 +68,22 @@ async function acquire(lock: string, done: () => boolean): Promise<(() => Promis
   }
 }
 
+/** Removes temp build dirs left by processes that died mid-build (names end in -<pid>-<random>). */
+async function sweepDeadBuilds(tmpRoot: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(tmpRoot);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+      if (pid > 0 && pid !== process.pid && !alive(pid)) await fs.rm(path.join(tmpRoot, name), { recursive: true, force: true });
+    }),
+  );
+}
+
 /**
  * Returns `<root>/<kind>/<key>`, building it first with `build(tempDir)` unless it
  * is already published. `onBuild` reports that this call is the one building.
@@ -84,6 +100,7 @@ export async function cachedEntry(
   if (!release) return { dir, built: false };
   try {
     if (isPublished(dir)) return { dir, built: false };
+    await sweepDeadBuilds(path.join(root, 'tmp'));
     const tmp = path.join(root, 'tmp', `${kind}-${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
     await fs.mkdir(tmp, { recursive: true });
     try {

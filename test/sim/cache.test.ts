@@ -144,6 +144,7 @@ describe('build cache', () => {
     expect(sim.buildInfo.cached).toBe(false);
     expect(accAfterTwoSteps(sim)).toBe(42);
     expect(readdirSync(path.join(cache, 'models'))).toEqual([sim.buildInfo.key]);
+    expect(readdirSync(path.join(cache, 'tmp'))).toEqual([]); // the dead build's temp dir was swept
     sim.close();
   });
 });

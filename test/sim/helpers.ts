@@ -48,3 +48,9 @@ export const stopper = {
   svFiles: [fixture('Stopper.sv')],
   ports: [input('clock', 1, 'clock'), input('trip', 1), input('done', 1), output('ticks', 8)],
 };
+
+export const adder = {
+  top: 'Adder',
+  svFiles: [fixture('Adder.sv')],
+  ports: [input('a', 8), input('b', 8), output('sum', 9)],
+};

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpectError, SimError, loadSimulator, type Simulator } from '../../sim/index.ts';
-import { accumulator, counter } from './helpers.ts';
+import { accumulator, adder, counter } from './helpers.ts';
 
 describe('interactive simulation of an accumulator', () => {
   let sim: Simulator;
@@ -134,5 +134,27 @@ describe('close', () => {
     expect(() => sim.poke('in', 1)).toThrow(/closed/);
     expect(() => sim.step()).toThrow(/closed/);
     expect(() => sim.runVectors({ cycles: 1 })).toThrow(/closed/);
+  });
+});
+
+describe('a purely combinational design', () => {
+  it('is driven by poke/peek alone; clocked calls explain what is missing', async () => {
+    const sim = await loadSimulator(adder);
+    try {
+      for (const [a, b] of [
+        [0, 0],
+        [255, 255],
+        [100, 28],
+      ] as const) {
+        sim.poke('a', a);
+        sim.poke('b', b);
+        sim.expect('sum', a + b);
+      }
+      expect(() => sim.step()).toThrow(/Adder has no clock port/);
+      expect(() => sim.reset()).toThrow(/Adder has no reset port/);
+      expect(() => sim.runVectors({ cycles: 1 })).toThrow(/no clock port/);
+    } finally {
+      sim.close();
+    }
   });
 });
