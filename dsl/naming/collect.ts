@@ -18,6 +18,8 @@ export interface Wrap {
 
 export interface NamingPlan {
   readonly importsHashi: boolean;
+  /** The file does not import `__hashi_name` itself (a second import would not compile). */
+  readonly addImport: boolean;
   /** Where the runtime import goes: 0, or just past a `#!` line. */
   readonly importAt: number;
   /** Sorted by start; any two are nested or disjoint. */
@@ -35,7 +37,8 @@ export function planNaming(sf: ts.SourceFile): NamingPlan {
   );
   const text = sf.text;
   const importAt = text.startsWith('#!') ? lineEnd(text, 0) : 0;
-  if (!importsHashi || sf.isDeclarationFile) return { importsHashi, importAt, wraps: [] };
+  const addImport = !(text.includes('__hashi_name') && sf.statements.some(importsRuntimeName));
+  if (!importsHashi || sf.isDeclarationFile) return { importsHashi, addImport, importAt, wraps: [] };
 
   const wraps: Wrap[] = [];
   let ambient = false; // inside `declare …`
@@ -118,7 +121,13 @@ export function planNaming(sf: ts.SourceFile): NamingPlan {
   };
   visit(sf);
   wraps.sort((a, b) => a.start - b.start);
-  return { importsHashi, importAt, wraps };
+  return { importsHashi, addImport, importAt, wraps };
+}
+
+/** `import { __hashi_name } from …` (possibly among other names). */
+function importsRuntimeName(s: ts.Statement): boolean {
+  const bindings = ts.isImportDeclaration(s) ? s.importClause?.namedBindings : undefined;
+  return bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.some((e) => e.name.text === '__hashi_name');
 }
 
 function propertyName(name: ts.PropertyName): string | undefined {
@@ -131,7 +140,7 @@ function hasDeclare(node: { readonly modifiers?: ts.NodeArray<ts.ModifierLike> |
   return node.modifiers?.some((m) => m.kind === SK.DeclareKeyword) ?? false;
 }
 
-/** Not a literal, not a function or class (kept as written), not already wrapped. */
+/** Not a literal, not a function or class (kept as written), not already wrapped, not `vi.hoisted(…)`. */
 function worthWrapping(init: ts.Expression): boolean {
   const e = stripTypeSyntax(init);
   switch (e.kind) {
@@ -156,7 +165,9 @@ function worthWrapping(init: ts.Expression): boolean {
     }
     case SK.CallExpression: {
       const callee = (e as ts.CallExpression).expression;
-      return !(ts.isIdentifier(callee) && callee.text === '__hashi_name');
+      if (ts.isIdentifier(callee)) return callee.text !== '__hashi_name';
+      // Vitest hoists `const x = vi.hoisted(…)` by its shape; keep that shape.
+      return !(ts.isPropertyAccessExpression(callee) && callee.name.text === 'hoisted' && ts.isIdentifier(callee.expression) && /^(vi|vitest)$/.test(callee.expression.text));
     }
     default:
       return true;

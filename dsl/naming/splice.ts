@@ -14,7 +14,8 @@ export interface SpliceResult {
 }
 
 export function splicePlan(text: string, plan: NamingPlan, runtimeSpecifier: string, source: string): SpliceResult {
-  const insertions: Insertion[] = [{ pos: plan.importAt, text: `import { __hashi_name } from ${JSON.stringify(runtimeSpecifier)}; `, mapped: false }];
+  const insertions: Insertion[] = [];
+  if (plan.addImport) insertions.push({ pos: plan.importAt, text: `import { __hashi_name } from ${JSON.stringify(runtimeSpecifier)}; `, mapped: false });
   // Closing parentheses and openings alternate in position order, since wraps
   // are either nested or disjoint; a closing at the same position as an
   // opening always belongs to an earlier wrap, so it goes first.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedTransformNaming, namingCacheDir, namingCacheKey } from '../../dsl/naming/cache.ts';
 import { transformNaming } from '../../dsl/naming/transform.ts';
+import { NAMING_TRANSFORM_VERSION } from '../../dsl/naming/version.ts';
 
 const HASHI = ['..', 'dsl', 'index.ts'].join('/');
 const src = `import { UInt } from '${HASHI}';\nconst x = UInt(8);\n`;
@@ -51,6 +52,13 @@ describe('naming cache', () => {
     expect(other?.map.sourcesContent).toEqual([src]);
   });
 
+  it('ignores entries written by another transform version', async () => {
+    const file = join(dir, `${namingCacheKey(src, RT)}.json`);
+    writeFileSync(file, JSON.stringify({ version: 'naming-0', code: 'OLD', mappings: '' }));
+    const out = await cachedTransformNaming(src, '/p/a.ts', { cacheDir: dir, runtimeSpecifier: RT });
+    expect(out?.code).toContain('__hashi_name("x"');
+  });
+
   it('keys on the runtime specifier and the transform version as well as the text', () => {
     expect(namingCacheKey(src, '/a.ts')).not.toBe(namingCacheKey(src, '/b.ts'));
     expect(namingCacheKey(src, RT)).toMatch(/^[0-9a-f]{64}$/);
@@ -67,7 +75,7 @@ describe('naming cache', () => {
 
   it('treats a damaged entry as a miss and replaces it', async () => {
     const file = join(dir, `${namingCacheKey(src, RT)}.json`);
-    writeFileSync(file, '{"version": "naming-1", "code": 12');
+    writeFileSync(file, `{"version": "${NAMING_TRANSFORM_VERSION}", "code": 12`);
     const out = await cachedTransformNaming(src, '/p/a.ts', { cacheDir: dir, runtimeSpecifier: RT });
     expect(out?.code).toContain('__hashi_name("x"');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ code: out?.code });

@@ -109,6 +109,17 @@ describe('naming transform: left alone', () => {
     unchanged("class E { ['k'] = f(); 'q' = g(); }\nconst w = __hashi_name(\"w\", () => f());\n");
   });
 
+  it('keeps the shape of vitest hoisting', () => {
+    unchanged('const mocks = vi.hoisted(() => ({ f: 1 }));\n');
+  });
+
+  it('does not import __hashi_name a second time into a file that imports it', () => {
+    const src = `import { __hashi_name } from '${RT}';\n${header}const a = __hashi_name("a", () => f());\nconst b = g();\n`;
+    expect(transformNaming(src, '/p/d.ts', { runtimeSpecifier: RT })?.code).toBe(
+      `import { __hashi_name } from '${RT}';\n${header}const a = __hashi_name("a", () => f());\nconst b = __hashi_name("b", () => g());\n`,
+    );
+  });
+
   it('leaves files that do not import hashi untouched, even if they mention it', () => {
     expect(transformNaming(`const s = "import x from '${HASHI}'";\nconst y = f();\n`, '/p/a.ts', { runtimeSpecifier: RT })).toBeNull();
     expect(transformNaming("import { f } from './util.ts';\nconst y = f();\n", '/p/b.ts')).toBeNull();
