@@ -20,6 +20,8 @@ export function describeOperand(o: Operand): string {
       return `${describeOperand(o.of)}[${o.index}]`;
     case 'subaccess':
       return `${describeOperand(o.of)}[${describeOperand(o.index)}]`;
+    case 'memfield':
+      return `${o.mem.name}.${o.port.name}.${o.field}`;
     default:
       return o.name;
   }
@@ -48,6 +50,8 @@ function flowOf(o: Operand, b: ModuleBuilder): Flow {
     case 'subindex':
     case 'subaccess':
       return flowOf(o.of, b);
+    case 'memfield':
+      return o.field === 'data' && o.port.role === 'reader' ? 'source' : 'sink';
     default:
       return 'source';
   }

@@ -93,10 +93,55 @@ export interface SubAccess {
   readonly type: HwType;
 }
 
+/** One port of a memory, added as the design reads or writes it. */
+export interface MemPort {
+  readonly name: string;
+  readonly role: 'reader' | 'writer';
+  readonly clock: Operand;
+}
+
+export interface Mem extends Named {
+  readonly kind: 'mem';
+  readonly type: HwType;
+  readonly depth: number;
+  readonly readLatency: 0 | 1;
+  readonly readUnderWrite: 'undefined' | 'old' | 'new';
+  readonly ports: MemPort[];
+  readonly loc: SourceLoc | undefined;
+}
+
+/** A field of a memory port: `m.r0.data`. */
+export interface MemField {
+  readonly kind: 'memfield';
+  readonly mem: Mem;
+  readonly port: MemPort;
+  readonly field: 'addr' | 'en' | 'clk' | 'data' | 'mask';
+  readonly type: HwType;
+}
+
+/** Sets a sink to "don't care" (FIRRTL `invalidate`). */
+export interface Invalidate {
+  readonly kind: 'invalidate';
+  readonly sink: Operand;
+  readonly loc: SourceLoc | undefined;
+}
+
+/** printf / assert / assume / cover / stop. */
+export interface Verification {
+  readonly kind: 'printf' | 'assert' | 'assume' | 'cover' | 'stop';
+  readonly clock: Operand;
+  readonly enable: Operand;
+  readonly predicate: Operand | undefined;
+  readonly message: string;
+  readonly args: readonly Operand[];
+  readonly exitCode: number;
+  readonly loc: SourceLoc | undefined;
+}
+
 export type Decl = Port | Wire | Reg | Node;
-export type Operand = Decl | Literal | InstPort | SubField | SubIndex | SubAccess;
+export type Operand = Decl | Literal | InstPort | SubField | SubIndex | SubAccess | MemField;
 /** Something a connect may drive (its flow is checked separately). */
-export type SinkRef = Port | Wire | Reg | InstPort | SubField | SubIndex | SubAccess;
+export type SinkRef = Port | Wire | Reg | InstPort | SubField | SubIndex | SubAccess | MemField;
 
 export interface Connect {
   readonly kind: 'connect';
@@ -113,7 +158,7 @@ export interface When {
   readonly loc: SourceLoc | undefined;
 }
 
-export type Stmt = Wire | Reg | Node | Instance | Connect | When;
+export type Stmt = Wire | Reg | Node | Instance | Connect | When | Mem | Invalidate | Verification;
 
 export interface ModuleIR {
   name: string;

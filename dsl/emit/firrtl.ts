@@ -1,5 +1,5 @@
 // Streaming FIRRTL 6.0.0 writer over the private IR.
-import type { CircuitIR, ModuleIR, Named, Operand, Stmt } from '../ir.ts';
+import type { CircuitIR, Mem, ModuleIR, Named, Operand, Stmt } from '../ir.ts';
 import { firrtlLoc } from '../locator.ts';
 import { firrtlType } from '../types.ts';
 import { assignNames } from './names.ts';
@@ -27,6 +27,8 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
         return `${ref(o.of)}[${o.index}]`;
       case 'subaccess':
         return `${ref(o.of)}[${ref(o.index)}]`;
+      case 'memfield':
+        return `${name(o.mem)}.${o.port.name}.${o.field}`;
       default:
         return name(o);
     }
@@ -62,6 +64,23 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
         case 'connect':
           out.write(`${indent}connect ${ref(s.sink)}, ${ref(s.src)}${firrtlLoc(s.loc)}\n`);
           break;
+        case 'mem':
+          emitMem(s, name(s), ref, indent, out);
+          break;
+        case 'invalidate':
+          out.write(`${indent}invalidate ${ref(s.sink)}${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'printf':
+          out.write(`${indent}printf(${ref(s.clock)}, ${ref(s.enable)}, ${quote(s.message)}${s.args.map((a) => `, ${ref(a)}`).join('')})${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'assert':
+        case 'assume':
+        case 'cover':
+          out.write(`${indent}${s.kind}(${ref(s.clock)}, ${ref(s.predicate!)}, ${ref(s.enable)}, ${quote(s.message)}${s.args.map((a) => `, ${ref(a)}`).join('')})${firrtlLoc(s.loc)}\n`);
+          break;
+        case 'stop':
+          out.write(`${indent}stop(${ref(s.clock)}, ${ref(s.enable)}, ${s.exitCode})${firrtlLoc(s.loc)}\n`);
+          break;
         case 'when':
           out.write(`${indent}when ${ref(s.cond)} :${firrtlLoc(s.loc)}\n`);
           block(s.then, `${indent}  `);
@@ -75,4 +94,25 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
   };
   block(m.body, '    ');
   out.write('\n');
+}
+
+/** A FIRRTL string literal. */
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+}
+
+/** The `mem` declaration, then defaults for every port (disabled, address don't-care). */
+function emitMem(m: Mem, name: string, ref: (o: Operand) => string, indent: string, out: TextSink): void {
+  if (m.ports.length === 0) return; // never accessed: no hardware
+  const i2 = `${indent}  `;
+  out.write(`${indent}mem ${name} :${firrtlLoc(m.loc)}\n`);
+  out.write(`${i2}data-type => ${firrtlType(m.type)}\n${i2}depth => ${m.depth}\n`);
+  out.write(`${i2}read-latency => ${m.readLatency}\n${i2}write-latency => 1\n`);
+  for (const p of m.ports) out.write(`${i2}${p.role} => ${p.name}\n`);
+  out.write(`${i2}read-under-write => ${m.readUnderWrite}\n`);
+  for (const p of m.ports) {
+    const at = `${name}.${p.name}`;
+    out.write(`${indent}connect ${at}.clk, ${ref(p.clock)}\n${indent}connect ${at}.en, UInt<1>(0)\n${indent}invalidate ${at}.addr\n`);
+    if (p.role === 'writer') out.write(`${indent}invalidate ${at}.data\n${indent}invalidate ${at}.mask\n`);
+  }
 }

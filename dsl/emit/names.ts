@@ -38,7 +38,7 @@ export function assignNames(m: ModuleIR): Map<Named, string> {
       if (s.kind === 'when') {
         walk(s.then);
         if (s.otherwise) walk(s.otherwise);
-      } else if (s.kind !== 'connect') {
+      } else if (s.kind === 'wire' || s.kind === 'reg' || s.kind === 'node' || s.kind === 'inst' || s.kind === 'mem') {
         claim(s);
       }
     }
