@@ -49,7 +49,7 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
   const designHash = hashOf([req.top, ...vflags, ...req.svFiles.flatMap((f, i) => [path.basename(f), sources[i]!])]);
   // A distinct C++ class prefix per design keeps even unhidden symbols apart.
   const prefix = `V${req.top.replace(/\W/g, '_')}_${designHash.slice(0, 10)}`;
-  const glueFor = (directEval: boolean) => generateGlue(prefix, req.top, req.ports, req.trace, directEval);
+  const glueFor = (directEval: boolean, members?: string[]) => generateGlue(prefix, req.top, req.ports, req.trace, directEval, members);
   // The direct eval needs a single-threaded model without tracing (eval_step marks
   // trace activity) and Verilator's usual ___eval entry (checked after verilating).
   const wantDirectEval = req.trace === 'none' && !vflags.some((f) => f.startsWith('--threads'));
@@ -68,7 +68,7 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
       const files = req.svFiles.map((f) => path.resolve(f));
       const verilated = await runTool(tc.verilator, [...vflags, '--prefix', prefix, '--top-module', req.top, '-Mdir', mdir, ...files], tmp);
       if (verilated.code !== 0) throw verilatorError(verilated.output, files);
-      checkPorts(readFileSync(path.join(mdir, `${prefix}.h`), 'utf8'), req.ports, req.top);
+      const members = checkPorts(readFileSync(path.join(mdir, `${prefix}.h`), 'utf8'), req.ports, req.top);
 
       progress.status('compiling');
       const classes = generatedSources(readFileSync(path.join(mdir, `${prefix}_classes.mk`), 'utf8'));
@@ -79,7 +79,9 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
       const gluePath = path.join(mdir, `${prefix}__hashi_glue.cpp`);
       const rootEval = `${prefix}___024root___eval(${prefix}___024root* vlSelf)`;
       const hasRootEval = readFileSync(path.join(mdir, `${prefix}.cpp`), 'utf8').includes(rootEval);
-      await fs.writeFile(gluePath, wantDirectEval && !hasRootEval ? glueFor(false) : glue);
+      // The key hashed `glue`; this is the same function of the same inputs, with
+      // the member names Verilator chose filled in.
+      await fs.writeFile(gluePath, glueFor(wantDirectEval && hasRootEval, members));
       const includes = [`-I${mdir}`, `-I${nativeDir}`];
       await Promise.all([
         compileObject(tc, [...flags, ...includes], unity, path.join(tmp, 'model.o'), mdir, tmp),
@@ -119,22 +121,30 @@ function generatedSources(classesMk: string): string[] {
   return names;
 }
 
-/** Compares the verilated header's ports with the port list we were given. */
-function checkPorts(header: string, ports: PortInfo[], top: string): void {
+/** Verilator's C++ member name for a port: C++ keywords get a prefix, '__' is escaped. */
+function memberCandidates(name: string): string[] {
+  return [name, `__SYM__${name}`, name.replace(/__/g, '___05F')];
+}
+
+/** Compares the verilated header's ports with the port list; returns each port's C++ member name. */
+function checkPorts(header: string, ports: PortInfo[], top: string): string[] {
   const actual = new Map<string, { direction: 'input' | 'output'; width: number }>();
   for (const m of header.matchAll(/VL_(IN|OUT)(?:8|16|64|W)?\(&(\w+),(\d+),(\d+)/g)) {
     actual.set(m[2]!, { direction: m[1] === 'IN' ? 'input' : 'output', width: Number(m[3]) - Number(m[4]) + 1 });
   }
   const problems: string[] = [];
-  for (const p of ports) {
-    const a = actual.get(p.name);
+  const members = ports.map((p) => {
+    const member = memberCandidates(p.name).find((c) => actual.has(c));
+    const a = member === undefined ? undefined : actual.get(member);
     if (!a) problems.push(`port '${p.name}' is not in the design`);
     else if (a.direction !== p.direction || a.width !== p.width) {
       problems.push(`port '${p.name}' is ${a.direction} [${a.width}] in the design, ${p.direction} [${p.width}] in the port list`);
     }
-  }
+    return member ?? p.name;
+  });
   if (problems.length > 0) {
     const real = [...actual].map(([n, a]) => `${a.direction} ${n}[${a.width}]`).join(', ');
     throw new SimBuildError(`hashi sim: ports of ${top} do not match: ${problems.join('; ')} (design has: ${real})`, header);
   }
+  return members;
 }

@@ -13,9 +13,17 @@ const TRACE_HEADER = { fst: 'verilated_fst_c.h', vcd: 'verilated_vcd_c.h' } as c
  * accesses are slow in a dlopen'ed library: this roughly halves a tiny design's
  * cycle time.
  */
-export function generateGlue(prefix: string, top: string, ports: PortInfo[], trace: TraceKind, directEval: boolean): string {
+export function generateGlue(
+  prefix: string,
+  top: string,
+  ports: PortInfo[],
+  trace: TraceKind,
+  directEval: boolean,
+  /** C++ member name of each port (Verilator escapes keywords and '__'); default the port names. */
+  members: string[] = ports.map((p) => p.name),
+): string {
   const traceClass = trace === 'none' ? undefined : TRACE_CLASS[trace];
-  const cases = ports.map((p, i) => `      case ${i}: return &top_->${p.name};`).join('\n');
+  const cases = ports.map((_, i) => `      case ${i}: return &top_->${members[i]};`).join('\n');
   const slots = ports
     .map((p) => `    {${JSON.stringify(p.name)}, ${p.width}, ${p.direction === 'input'}},`)
     .join('\n');
@@ -24,8 +32,8 @@ export function generateGlue(prefix: string, top: string, ports: PortInfo[], tra
   const copyIn: string[] = [];
   const copyOut: string[] = [];
   let offset = 0;
-  ports.forEach((p) => {
-    const m = `top_->${p.name}`;
+  ports.forEach((p, i) => {
+    const m = `top_->${members[i]}`;
     if (p.kind === 'clock' && p.direction === 'input') {
       // driven by the clock loop only
     } else if (p.width <= 32) {

@@ -52,5 +52,5 @@ export const stopper = {
 export const adder = {
   top: 'Adder',
   svFiles: [fixture('Adder.sv')],
-  ports: [input('a', 8), input('b', 8), output('sum', 9)],
+  ports: [input('a', 8), input('b__in', 8), output('sum', 9), output('operator', 8)],
 };

@@ -138,7 +138,7 @@ describe('close', () => {
 });
 
 describe('a purely combinational design', () => {
-  it('is driven by poke/peek alone; clocked calls explain what is missing', async () => {
+  it('is driven by poke/peek alone, escaped port names included; clocked calls explain what is missing', async () => {
     const sim = await loadSimulator(adder);
     try {
       for (const [a, b] of [
@@ -147,8 +147,9 @@ describe('a purely combinational design', () => {
         [100, 28],
       ] as const) {
         sim.poke('a', a);
-        sim.poke('b', b);
+        sim.poke('b__in', b);
         sim.expect('sum', a + b);
+        sim.expect('operator', a ^ b);
       }
       expect(() => sim.step()).toThrow(/Adder has no clock port/);
       expect(() => sim.reset()).toThrow(/Adder has no reset port/);
