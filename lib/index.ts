@@ -25,3 +25,10 @@ export * from './golden/conv.ts';
 export * from './golden/post.ts';
 export * from './golden/pool.ts';
 export * from './golden/residual.ts';
+
+// Hardened Po2 hardware (built on dsl/index.ts): adder trees, unrolled layers.
+export * from './hw/adder-tree.ts';
+export * from './hw/post.ts';
+export * from './hw/dot-module.ts';
+export * from './hw/layers.ts';
+export * from './hw/weights.ts';

@@ -1,0 +1,233 @@
+/**
+ * Unrolled hardened layers: the whole (small) feature map computed in
+ * parallel, one Po2 adder tree per output element, weights wired in.
+ *
+ * Tensors are `HwTensor`s: HWC arrays of SInt values sharing one fixed-point
+ * format (each value exactly formatWidth(fmt) bits), like golden/tensor.ts.
+ * Every function here mirrors a golden model and produces the same integers:
+ *  - conv2dHw / depthwiseHw / pointwiseHw / linearHw  <->  conv2dAcc / depthwiseAcc / pointwiseAcc / linearAcc
+ *    (the wide accumulator, in the golden accumulator format)
+ *  - layerOutputHw                                     <->  layerOutput
+ *  - residualAddHw                                     <->  residualAdd
+ *  - globalAvgPoolHw                                   <->  globalAvgPool
+ *
+ * Each output element's tree is a `Po2Dot` instance over its nonzero taps (a
+ * tap outside the zero-padded border is simply absent), so equal trees (the
+ * interior pixels of one channel) are one module definition. With
+ * `pipelineEvery` every tree of the layer spans the same number of levels and
+ * the whole layer has one latency.
+ */
+import { instance } from '../../dsl/index.ts';
+import type { SIntValue } from '../../dsl/index.ts';
+import { maxBig, minBig } from '../fixed/bigint.ts';
+import { formatForRange, formatWidth, type QFormat, type Saturation } from '../fixed/format.ts';
+import { addFormat } from '../fixed/fixed.ts';
+import { EXACT, accFracFor, alignBias, po2TermRange, type AccumulateMode } from '../golden/accumulate.ts';
+import type { BiasVector } from '../golden/conv.ts';
+import { convAxis, type Padding } from '../golden/geometry.ts';
+import type { LayerOutputOptions } from '../golden/post.ts';
+import { hwcIndex, type Shape3 } from '../golden/tensor.ts';
+import type { Po2 } from '../po2/po2.ts';
+import { po2TreeLevelsFor } from './adder-tree.ts';
+import { Po2Dot, encodeWeights, modeName } from './dot-module.ts';
+import { fitWidth, requantizeHw } from './post.ts';
+
+export interface HwTensor {
+  readonly shape: Shape3;
+  readonly fmt: QFormat;
+  /** HWC order, each exactly formatWidth(fmt) bits. */
+  readonly data: readonly SIntValue[];
+}
+
+export interface AccHwTensor extends HwTensor {
+  /** Per output channel [lo, hi] of the accumulator (as the golden `channelRanges`). */
+  readonly channelRanges: readonly (readonly [bigint, bigint])[];
+  /** Register stages from the input to `data`. */
+  readonly latency: number;
+  /** Adders built over all output elements (sum of the trees' counts). */
+  readonly adders: number;
+}
+
+export interface HwConvOptions {
+  readonly stride?: number;
+  readonly padding?: Padding;
+  readonly mode?: AccumulateMode;
+  readonly bias?: BiasVector;
+  /** Register every k-th adder level (0: combinational). */
+  readonly pipelineEvery?: number;
+}
+
+interface Tap {
+  readonly ky: number;
+  readonly kx: number;
+  readonly ic: number;
+  readonly w: Po2;
+}
+
+function checkTensor(x: HwTensor): void {
+  const n = x.shape[0] * x.shape[1] * x.shape[2];
+  if (x.data.length !== n) throw new RangeError(`HwTensor: ${x.data.length} values for shape [${x.shape.join(', ')}]`);
+  const w = formatWidth(x.fmt);
+  for (const v of x.data) if (v.width !== w) throw new RangeError(`HwTensor: a ${v.width}-bit value in a ${w}-bit format`);
+}
+
+function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (readonly Tap[])[], opts: HwConvOptions): AccHwTensor {
+  checkTensor(x);
+  const stride = opts.stride ?? 1;
+  if (stride !== 1 && stride !== 2) throw new RangeError(`stride must be 1 or 2, got ${stride}`);
+  const padding = opts.padding ?? 'same';
+  const mode = opts.mode ?? EXACT;
+  const bias = opts.bias;
+  if (bias !== undefined && bias.raw.length !== outC) throw new RangeError(`bias has ${bias.raw.length} entries for ${outC} channels`);
+  const ay = convAxis(x.shape[0], kernel, stride, padding);
+  const ax = convAxis(x.shape[1], kernel, stride, padding);
+  const accFrac = accFracFor(mode, taps.flat().map((t) => t.w), x.fmt.frac, bias?.fmt.frac);
+  const biasAcc = (oc: number): bigint => (bias === undefined ? 0n : alignBias(bias.raw[oc] as bigint, bias.fmt.frac, accFrac));
+
+  const channelRanges = taps.map((ts, oc): [bigint, bigint] => {
+    let lo = biasAcc(oc);
+    let hi = lo;
+    for (const t of ts) {
+      const [a, b] = po2TermRange(t.w, x.fmt, accFrac, mode);
+      lo += a;
+      hi += b;
+    }
+    return [lo, hi];
+  });
+  let lo = 0n;
+  let hi = 0n;
+  for (const [a, b] of channelRanges) {
+    lo = minBig(lo, a);
+    hi = maxBig(hi, b);
+  }
+  const fmt = formatForRange(lo, hi, accFrac);
+
+  // Every output element's nonzero taps, then one common depth.
+  const [H, W] = x.shape;
+  const shape: Shape3 = [ay.out, ax.out, outC];
+  const jobs: { idx: number; oc: number; inputs: SIntValue[]; ws: Po2[] }[] = [];
+  for (let oy = 0; oy < ay.out; oy++) {
+    for (let ox = 0; ox < ax.out; ox++) {
+      for (let oc = 0; oc < outC; oc++) {
+        const inputs: SIntValue[] = [];
+        const ws: Po2[] = [];
+        for (const t of taps[oc] as readonly Tap[]) {
+          if (t.w.sign === 0) continue;
+          const iy = oy * stride - ay.padBefore + t.ky;
+          const ix = ox * stride - ax.padBefore + t.kx;
+          if (iy < 0 || ix < 0 || iy >= H || ix >= W) continue;
+          inputs.push(x.data[hwcIndex(x.shape, iy, ix, t.ic)] as SIntValue);
+          ws.push(t.w);
+        }
+        jobs.push({ idx: hwcIndex(shape, oy, ox, oc), oc, inputs, ws });
+      }
+    }
+  }
+  const every = opts.pipelineEvery ?? 0;
+  const treeOpts = (oc: number) => ({ act: x.fmt, accFrac, mode, bias: biasAcc(oc) });
+  const levels = every > 0 ? Math.max(0, ...jobs.map((j) => po2TreeLevelsFor(j.ws, treeOpts(j.oc)))) : 0;
+  const latency = every > 0 ? Math.floor(levels / every) : 0;
+
+  const data: SIntValue[] = new Array<SIntValue>(jobs.length);
+  let adders = 0;
+  const accW = formatWidth(fmt);
+  for (const j of jobs) {
+    const dot = instance(Po2Dot, {
+      weights: encodeWeights(j.ws),
+      actInt: x.fmt.int,
+      actFrac: x.fmt.frac,
+      accFrac,
+      mode: modeName(mode),
+      bias: biasAcc(j.oc).toString(),
+      pipelineEvery: every,
+      levels,
+    }) as unknown as Record<string, SIntValue>;
+    j.inputs.forEach((v, i) => (dot[`t_${i}`] as SIntValue).connect(v));
+    data[j.idx] = fitWidth(dot.y as SIntValue, accW);
+    adders += treeAdders(j.ws, treeOpts(j.oc));
+  }
+  return { shape, fmt, data, channelRanges, latency, adders };
+}
+
+/** Adders of one tree, from the weights alone (see adder-tree.ts). */
+export function treeAdders(ws: readonly Po2[], o: { act: QFormat; accFrac: number; mode: AccumulateMode; bias?: bigint }): number {
+  const nz = ws.filter((w) => w.sign !== 0);
+  if (nz.length === 0) return 0;
+  const negs =
+    o.mode.kind === 'truncate' && o.mode.negation !== 'subtract-floored'
+      ? nz.filter((w) => w.sign < 0 && w.exp - o.act.frac + o.accFrac < 0).length
+      : 0;
+  const allNeg = nz.every((w) => w.sign < 0) && negs === 0;
+  const bias = o.bias ?? 0n;
+  return nz.length - 1 + negs + (bias !== 0n || allNeg ? 1 : 0);
+}
+
+function checkLength(what: string, weights: readonly Po2[], n: number): void {
+  if (weights.length !== n) throw new RangeError(`${what}: expected ${n} weights, got ${weights.length}`);
+}
+
+/** Full convolution, k x k x C per output, OHWI weights (as conv2dAcc). */
+export function conv2dHw(x: HwTensor, weights: readonly Po2[], outC: number, kernel: number, opts: HwConvOptions = {}): AccHwTensor {
+  const C = x.shape[2];
+  checkLength('conv2d', weights, outC * kernel * kernel * C);
+  const taps: Tap[][] = [];
+  for (let o = 0; o < outC; o++) {
+    const ts: Tap[] = [];
+    for (let ky = 0; ky < kernel; ky++)
+      for (let kx = 0; kx < kernel; kx++)
+        for (let i = 0; i < C; i++) ts.push({ ky, kx, ic: i, w: weights[((o * kernel + ky) * kernel + kx) * C + i] as Po2 });
+    taps.push(ts);
+  }
+  return convCoreHw(x, kernel, outC, taps, opts);
+}
+
+/** Depthwise convolution (multiplier 1), HWC weights (as depthwiseAcc). */
+export function depthwiseHw(x: HwTensor, weights: readonly Po2[], kernel: number, opts: HwConvOptions = {}): AccHwTensor {
+  const C = x.shape[2];
+  checkLength('depthwise', weights, kernel * kernel * C);
+  const taps: Tap[][] = [];
+  for (let c = 0; c < C; c++) {
+    const ts: Tap[] = [];
+    for (let ky = 0; ky < kernel; ky++)
+      for (let kx = 0; kx < kernel; kx++) ts.push({ ky, kx, ic: c, w: weights[(ky * kernel + kx) * C + c] as Po2 });
+    taps.push(ts);
+  }
+  return convCoreHw(x, kernel, C, taps, opts);
+}
+
+/** 1 x 1 convolution, OI weights (as pointwiseAcc). */
+export function pointwiseHw(x: HwTensor, weights: readonly Po2[], outC: number, opts: Omit<HwConvOptions, 'padding'> = {}): AccHwTensor {
+  return conv2dHw(x, weights, outC, 1, { ...opts, padding: 'valid' });
+}
+
+/** Fully connected over the flattened HWC input, result 1 x 1 x outF (as linearAcc). */
+export function linearHw(x: HwTensor, weights: readonly Po2[], outF: number, opts: Pick<HwConvOptions, 'mode' | 'bias' | 'pipelineEvery'> = {}): AccHwTensor {
+  return pointwiseHw({ shape: [1, 1, x.data.length], fmt: x.fmt, data: x.data }, weights, outF, opts);
+}
+
+/** Activation + requantization of a layer's accumulator (as layerOutput). */
+export function layerOutputHw(acc: HwTensor & { channelRanges?: readonly (readonly [bigint, bigint])[] }, opts: LayerOutputOptions): HwTensor {
+  checkTensor(acc);
+  const C = acc.shape[2];
+  const data = acc.data.map((v, i) => {
+    const r = acc.channelRanges?.[i % C];
+    return requantizeHw(v, acc.fmt.frac, opts.out, {
+      activation: opts.activation ?? 'none',
+      saturation: opts.saturation ?? 'full',
+      ...(r ? { range: r } : {}),
+    });
+  });
+  return { shape: acc.shape, fmt: opts.out, data };
+}
+
+/** Residual add: exact grown sum (binary points aligned), optionally requantized (as residualAdd). */
+export function residualAddHw(a: HwTensor, b: HwTensor, out?: QFormat, sat: Saturation = 'full'): HwTensor {
+  checkTensor(a);
+  checkTensor(b);
+  if (a.shape.some((d, i) => d !== b.shape[i])) throw new RangeError(`residualAddHw: shapes [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]`);
+  const fmt = addFormat(a.fmt, b.fmt);
+  const align = (v: SIntValue, f: number): SIntValue => (fmt.frac > f ? v.shl(fmt.frac - f) : v);
+  const data = a.data.map((v, i) => align(v, a.fmt.frac).add(align(b.data[i] as SIntValue, b.fmt.frac)));
+  const sum: HwTensor = { shape: a.shape, fmt, data };
+  return out === undefined ? sum : layerOutputHw(sum, { out, saturation: sat });
+}
