@@ -33,6 +33,8 @@ export interface BuildInfo {
   addonPath: string;
 }
 
+const EMPTY_PROTOTYPE: object = Object.freeze(Object.create(null));
+
 const openWithWaveforms = new Set<Simulator>();
 let exitHookInstalled = false;
 
@@ -45,8 +47,10 @@ export class Simulator {
 
   private readonly native: NativeInstance;
   private readonly io: Uint32Array;
-  // A prototype-less object, not a Map: V8's keyed-load caches make this the cheaper lookup.
-  private readonly byName: Record<string, PortLayout | undefined> = Object.create(null);
+  // A plain object over an empty null-prototype object: fast-mode properties for
+  // V8's keyed-load caches (a Map or Object.create(null) is several times slower
+  // here), and no Object.prototype names like 'toString' to find by accident.
+  private readonly byName: Record<string, PortLayout | undefined> = Object.create(EMPTY_PROTOTYPE);
   private readonly layouts: PortLayout[];
   private readonly clock: PortLayout | undefined;
   private readonly resetPort: PortLayout | undefined;
@@ -97,12 +101,14 @@ export class Simulator {
     };
   }
 
+  // poke and peek index byName themselves (rather than via lookup()) so each has
+  // its own inline cache, one seeing input names and the other output names.
   poke(port: string, value: PortValue): void {
-    this.pokeLayout(this.lookup(port), value);
+    this.pokeLayout(this.byName[port] ?? this.lookup(port), value);
   }
 
   peek(port: string): PortValue {
-    return this.peekLayout(this.lookup(port));
+    return this.peekLayout(this.byName[port] ?? this.lookup(port));
   }
 
   expect(port: string, value: PortValue, note?: string): void {

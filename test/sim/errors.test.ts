@@ -25,6 +25,10 @@ describe('bad input is a clear Error, never a crash', () => {
   it('an unknown port name lists the real ones', () => {
     expect(() => sim.peek('accc')).toThrow("unknown port 'accc' on Accumulator; ports: clock, reset, in, en, acc, sum_next");
     expect(() => sim.port('x')).toThrow(/unknown port 'x'/);
+    // Names that exist on Object.prototype are not ports either.
+    expect(() => sim.peek('toString')).toThrow(/unknown port 'toString'/);
+    expect(() => sim.poke('__proto__', 1)).toThrow(/unknown port '__proto__'/);
+    expect(() => sim.expect('constructor', 1)).toThrow(/unknown port 'constructor'/);
   });
 
   it('bad step counts', () => {
