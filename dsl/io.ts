@@ -5,6 +5,8 @@ import { HashiError } from './errors.ts';
 import type { Port } from './ir.ts';
 import { NameSource } from './ir.ts';
 import { captureLocator } from './locator.ts';
+import { flatNames } from './ports.ts';
+import { svKeywords } from './sv-keywords.ts';
 import type { HwType } from './types.ts';
 import { wrap } from './values.ts';
 
@@ -31,6 +33,15 @@ export function IO<S extends Record<string, PortSpec>>(spec: S): IOValues<S> {
   const loc = captureLocator();
   const out: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(spec)) {
+    const clash = flatNames(name, p.type).find((n) => svKeywords.has(n));
+    if (clash) {
+      throw new HashiError(
+        `port '${clash}' is a SystemVerilog keyword; firtool would rename it and change the module's interface`,
+        `choose another name, e.g. '${clash}_'`,
+        loc,
+        'port-name-keyword',
+      );
+    }
     if (b.ir.ports.some((q) => q.name === name)) {
       throw new HashiError(`port '${name}' is declared twice`, 'give each port a distinct name', loc, 'duplicate-port');
     }

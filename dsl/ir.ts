@@ -160,11 +160,21 @@ export interface When {
 
 export type Stmt = Wire | Reg | Node | Instance | Connect | When | Mem | Invalidate | Verification;
 
+/** An external (black-box) module: ports only, Verilog supplied by the user. */
+export interface ExtInfo {
+  readonly defname: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly source: { readonly inline: string; readonly fileName: string } | { readonly path: string } | undefined;
+}
+
 export interface ModuleIR {
   name: string;
   readonly ports: Port[];
   readonly body: Stmt[];
   readonly loc: SourceLoc | undefined;
+  /** Its first two ports are the implicit clock and reset, wired by instances. */
+  readonly implicitClockReset: boolean;
+  readonly ext?: ExtInfo;
 }
 
 export interface CircuitIR {

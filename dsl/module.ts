@@ -1,12 +1,15 @@
 // Module generators: plain TS functions of plain TS parameters. Elaboration runs
 // them once per distinct parameterization and collects the circuit.
-import { ModuleBuilder, builder, currentBuilder, withBuilder } from './builder.ts';
+import { ModuleBuilder, builder, withBuilder } from './builder.ts';
+import type { ExtModuleDef } from './ext-module.ts';
+import { extSource, isExtModuleDef } from './ext-module.ts';
+import { IO } from './io.ts';
 import { HashiError } from './errors.ts';
 import type { CircuitIR, InstPort, Instance, ModuleIR, Port } from './ir.ts';
 import { NameSource } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { SourceLoc } from './locator.ts';
-import { Clock, Reset } from './types.ts';
+import { AsyncReset, Clock, Reset } from './types.ts';
 import { Data, wrap } from './values.ts';
 
 export type ParamValue = number | boolean | string;
@@ -24,6 +27,8 @@ export interface ModuleSpec<P extends Params, IO> {
   // Method syntax on purpose: it makes ModuleDef<{ width: number }> usable where
   // any ModuleDef is expected (method parameters are bivariant in TypeScript).
   body(p: P): IO;
+  /** The implicit reset: synchronous (default), asynchronous, or none at all (no implicit clock either). */
+  readonly reset?: 'sync' | 'async' | 'none';
 }
 
 export interface ModuleDef<P extends Params = Params, IO = unknown> {
@@ -33,13 +38,18 @@ export interface ModuleDef<P extends Params = Params, IO = unknown> {
   readonly loc: SourceLoc | undefined;
 }
 
-/** A module with an implicit `clock` and synchronous `reset`, like Chisel's Module. */
+/** A module with an implicit `clock` and `reset` (synchronous unless `reset: 'async'`), like Chisel's Module. */
 // Internal: a definition of any parameter and IO types (parameters are contravariant).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModuleDef = ModuleDef<any, any>;
 
 export function defineModule<P extends Params = Record<string, never>, IO = void>(spec: ModuleSpec<P, IO>): ModuleDef<P, IO> {
   return { kind: 'hashi.module', spec, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+}
+
+/** A module without implicit clock or reset (Chisel's RawModule): declare them as ports, use withClock. */
+export function defineRawModule<P extends Params = Record<string, never>, IO = void>(spec: Omit<ModuleSpec<P, IO>, 'reset'>): ModuleDef<P, IO> {
+  return { kind: 'hashi.module', spec: { ...spec, reset: 'none' }, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
 }
 
 export function isModuleDef(x: unknown): x is ModuleDef {
@@ -91,14 +101,40 @@ class Elaboration {
     const key = stableKey(params);
     const found = perDef.get(key);
     if (found) return found;
-    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc };
+    const resetKind = def.spec.reset ?? 'sync';
+    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc, implicitClockReset: resetKind !== 'none' };
     const b = new ModuleBuilder(ir);
-    const clock: Port = { kind: 'port', name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
-    const reset: Port = { kind: 'port', name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: Reset(), loc: def.loc };
-    ir.ports.push(clock, reset);
-    b.clock = clock;
-    b.reset = reset;
+    if (resetKind !== 'none') {
+      const clock: Port = { kind: 'port', name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
+      const reset: Port = { kind: 'port', name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: resetKind === 'async' ? AsyncReset() : Reset(), loc: def.loc };
+      ir.ports.push(clock, reset);
+      b.clock = clock;
+      b.reset = reset;
+    }
     const io = withBuilder(b, () => def.spec.body(params));
+    const result = { ir, io };
+    perDef.set(key, result);
+    this.order.push(ir);
+    return result;
+  }
+
+  /** An external module: one FIRRTL extmodule per distinct parameterization. */
+  buildExt(def: ExtModuleDef, params: Params): Built {
+    let perDef = this.built.get(def as unknown as AnyModuleDef);
+    if (!perDef) this.built.set(def as unknown as AnyModuleDef, (perDef = new Map()));
+    const key = stableKey(params);
+    const found = perDef.get(key);
+    if (found) return found;
+    const spec = def.spec;
+    const ir: ModuleIR = {
+      name: this.uniqueName(spec.name),
+      ports: [],
+      body: [],
+      loc: def.loc,
+      implicitClockReset: false,
+      ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec) },
+    };
+    const io = withBuilder(new ModuleBuilder(ir), () => IO(spec.ports(params as never)));
     const result = { ir, io };
     perDef.set(key, result);
     this.order.push(ir);
@@ -138,15 +174,25 @@ export function elaborate<P extends Params, IO>(def: ModuleDef<P, IO>, params: P
 }
 
 /** Instantiate a child module; its clock and reset follow the parent's. */
-export function instance<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}): IO {
+export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModuleDef<P, IO>, params: Partial<P> = {}): IO {
   const parent = builder('instance');
   if (!active) throw new Error('hashi internal: instance() outside an elaboration');
-  const child = active.build(def, resolveParams(def, params));
+  const child = isExtModuleDef(def)
+    ? active.buildExt(def as ExtModuleDef, resolveParams(def as unknown as AnyModuleDef, params))
+    : active.build(def as AnyModuleDef, resolveParams(def as AnyModuleDef, params));
   const inst: Instance = { kind: 'inst', name: `${child.ir.name}_inst`, nameSource: NameSource.Temp, module: child.ir, loc: captureLocator() };
   withBuilder(parent, () => parent.push(inst));
   const ref = (port: Port): InstPort => ({ kind: 'instport', inst, port, type: port.type });
-  const [clock, reset] = child.ir.ports;
-  if (currentBuilder() === parent && parent.clock && parent.reset) {
+  if (child.ir.implicitClockReset) {
+    const [clock, reset] = child.ir.ports;
+    if (!parent.clock || !parent.reset) {
+      throw new HashiError(
+        `module '${child.ir.name}' has an implicit clock and reset, but there are none here to give it`,
+        'wrap the instance in withClockAndReset(clock, reset, () => ...), or make the child a raw module',
+        captureLocator(),
+        'no-clock',
+      );
+    }
     wrap(ref(clock!)).connect(wrap(parent.clock));
     wrap(ref(reset!)).connect(wrap(parent.reset));
   }

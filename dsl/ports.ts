@@ -30,3 +30,10 @@ export function portsOf(m: ModuleIR): PortInfo[] {
   for (const p of m.ports) visit(p.name, p.type, p.dir);
   return out;
 }
+
+/** The flat SystemVerilog names one port of type `t` becomes. */
+export function flatNames(name: string, t: HwType): string[] {
+  if (t.kind === 'bundle') return Object.entries(t.fields).flatMap(([f, s]) => flatNames(`${name}_${f}`, s.kind === 'flip' ? s.type : s));
+  if (t.kind === 'vec') return Array.from({ length: t.length }, (_, i) => flatNames(`${name}_${i}`, t.element)).flat();
+  return [name];
+}

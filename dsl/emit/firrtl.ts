@@ -8,8 +8,39 @@ import type { TextSink } from './sink.ts';
 export const FIRRTL_VERSION = '6.0.0';
 
 export function emitFirrtl(circuit: CircuitIR, out: TextSink): void {
-  out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :\n`);
-  for (const m of circuit.modules) emitModule(m, m === circuit.top, out);
+  const annos = annotations(circuit);
+  out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :${annos.length ? `%[${JSON.stringify(annos)}]` : ''}\n`);
+  for (const m of circuit.modules) {
+    if (m.ext) emitExtModule(m, out);
+    else emitModule(m, m === circuit.top, out);
+  }
+}
+
+/** Black-box Verilog travels to firtool as annotations; firtool writes the files. */
+function annotations(circuit: CircuitIR): object[] {
+  const annos: object[] = [];
+  const seen = new Set<string>();
+  for (const m of circuit.modules) {
+    const src = m.ext?.source;
+    if (!src) continue;
+    const key = 'inline' in src ? src.fileName : src.path;
+    if (seen.has(key)) continue; // one file per Verilog module, however many parameterizations
+    seen.add(key);
+    const target = `~${circuit.top.name}|${m.name}`;
+    annos.push('inline' in src ? { class: 'firrtl.transforms.BlackBoxInlineAnno', target, name: src.fileName, text: src.inline } : { class: 'firrtl.transforms.BlackBoxPathAnno', target, path: src.path });
+  }
+  return annos;
+}
+
+function emitExtModule(m: ModuleIR, out: TextSink): void {
+  const ext = m.ext!;
+  out.write(`  extmodule ${m.name} :${firrtlLoc(m.loc)}\n`);
+  for (const p of m.ports) out.write(`    ${p.dir} ${p.name} : ${firrtlType(p.type)}${firrtlLoc(p.loc)}\n`);
+  out.write(`    defname = ${ext.defname}\n`);
+  for (const [k, v] of Object.entries(ext.params)) {
+    out.write(`    parameter ${k} = ${typeof v === 'string' ? quote(v) : typeof v === 'boolean' ? (v ? 1 : 0) : v}\n`);
+  }
+  out.write('\n');
 }
 
 function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {

@@ -1,0 +1,35 @@
+// Clock and reset scopes: registers, memories and instances made inside take
+// this clock/reset instead of the module's implicit ones.
+import { builder } from './builder.ts';
+import { HashiError } from './errors.ts';
+import { captureLocator } from './locator.ts';
+import type { Clock, Data, Reset } from './values.ts';
+
+function scoped<T>(clock: Clock | undefined, reset: Data | undefined, fn: () => T): T {
+  const b = builder('a clock or reset scope');
+  if (reset && reset.type.width !== 1) {
+    throw new HashiError(`a reset must be 1 bit wide, got ${reset.type.width}`, 'pass a Bool, Reset or AsyncReset', captureLocator(), 'bad-reset');
+  }
+  const outer = { clock: b.clock, reset: b.reset };
+  if (clock) b.clock = clock.ref;
+  if (reset) b.reset = reset.ref;
+  try {
+    return fn();
+  } finally {
+    b.clock = outer.clock;
+    b.reset = outer.reset;
+  }
+}
+
+export function withClock<T>(clock: Clock, fn: () => T): T {
+  return scoped(clock, undefined, fn);
+}
+
+/** `reset` may be a Bool (synchronous) or an AsyncReset. */
+export function withReset<T>(reset: Reset | Data, fn: () => T): T {
+  return scoped(undefined, reset, fn);
+}
+
+export function withClockAndReset<T>(clock: Clock, reset: Reset | Data, fn: () => T): T {
+  return scoped(clock, reset, fn);
+}

@@ -1,0 +1,47 @@
+// External modules (black boxes): ports declared in TypeScript, behaviour in
+// Verilog the user supplies inline or as a file. Parameters become Verilog
+// parameters; each distinct set is its own FIRRTL extmodule.
+import { isAbsolute, resolve } from 'node:path';
+import type { ExtInfo } from './ir.ts';
+import type { Params } from './module.ts';
+import type { IOValues, PortSpec } from './io.ts';
+import { captureLocator } from './locator.ts';
+import type { SourceLoc } from './locator.ts';
+
+export interface ExtModuleSpec<P extends Params, S extends Record<string, PortSpec>> {
+  /** FIRRTL name of the black box. */
+  readonly name: string;
+  /** Verilog module name (default: `name`). */
+  readonly defname?: string;
+  /** Verilog parameters with their defaults. */
+  readonly params?: P;
+  ports(p: P): S;
+  /** The Verilog: inline text, or a file path (relative to the working directory). */
+  readonly verilog?: { readonly inline: string; readonly fileName?: string } | { readonly file: string };
+}
+
+export interface ExtModuleDef<P extends Params = Params, IO = unknown> {
+  readonly kind: 'hashi.extmodule';
+  readonly spec: ExtModuleSpec<P, Record<string, PortSpec>>;
+  readonly defaults: P;
+  readonly loc: SourceLoc | undefined;
+  /** Phantom: the IO type instances get. */
+  readonly io?: IO;
+}
+
+export function defineExtModule<P extends Params = Record<string, never>, S extends Record<string, PortSpec> = Record<string, PortSpec>>(
+  spec: ExtModuleSpec<P, S>,
+): ExtModuleDef<P, IOValues<S>> {
+  return { kind: 'hashi.extmodule', spec: spec as unknown as ExtModuleSpec<P, Record<string, PortSpec>>, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+}
+
+export function isExtModuleDef(x: unknown): x is ExtModuleDef {
+  return typeof x === 'object' && x !== null && (x as ExtModuleDef).kind === 'hashi.extmodule';
+}
+
+export function extSource(spec: ExtModuleSpec<Params, Record<string, PortSpec>>): ExtInfo['source'] {
+  const v = spec.verilog;
+  if (!v) return undefined;
+  if ('inline' in v) return { inline: v.inline, fileName: v.fileName ?? `${spec.defname ?? spec.name}.sv` };
+  return { path: isAbsolute(v.file) ? v.file : resolve(v.file) };
+}
