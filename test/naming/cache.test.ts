@@ -1,8 +1,11 @@
 // The naming transform's disk cache: content-keyed hits, misses on change,
 // atomic writes, and tolerance of damaged entries.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedTransformNaming, namingCacheDir, namingCacheKey } from '../../dsl/naming/cache.ts';
 import { transformNaming } from '../../dsl/naming/transform.ts';
@@ -85,6 +88,14 @@ describe('naming cache', () => {
     const variants = Array.from({ length: 20 }, (_, i) => src.replace('UInt(8)', `UInt(${i % 5})`));
     await Promise.all(variants.map((v) => cachedTransformNaming(v, '/p/a.ts', { cacheDir: dir, runtimeSpecifier: RT })));
     expect(entries()).toHaveLength(5);
+    expect(entries().every((f) => f.endsWith('.json'))).toBe(true);
+  });
+
+  it('stays consistent with several processes reading and writing the same entries', async () => {
+    const writer = fileURLToPath(new URL('./fixtures/cache-writer.ts', import.meta.url));
+    const runs = [0, 1].map(() => promisify(execFile)(process.execPath, ['--import', 'tsx', writer, dir, '10'], { timeout: 60_000 }));
+    for (const { stdout } of await Promise.all(runs)) expect(JSON.parse(stdout.trim())).toEqual({ bad: 0 });
+    expect(entries()).toHaveLength(4);
     expect(entries().every((f) => f.endsWith('.json'))).toBe(true);
   });
 
