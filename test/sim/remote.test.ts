@@ -1,3 +1,6 @@
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpectError, SimError, loadSimulator, type Simulator } from '../../sim/index.ts';
 import { accumulator, signedWide, stopper } from './helpers.ts';
@@ -53,6 +56,23 @@ describe('out-of-process mode', () => {
       expect(Array.from(out.d_neg_reg as BigInt64Array)).toEqual([-3n, 4n]);
     } finally {
       wide.close();
+    }
+  });
+
+  it('records a waveform in the child and reports its path on a failed expect', async () => {
+    const file = path.join(os.tmpdir(), `hashi-sim-remote-${process.pid}.vcd`);
+    const traced = await loadSimulator({ ...accumulator, outOfProcess: true, waveform: 'vcd', waveformPath: file });
+    try {
+      traced.reset();
+      traced.poke('en', 1);
+      traced.poke('in', 7);
+      traced.step(2);
+      expect(() => traced.expect('acc', 15)).toThrow(`waveform: ${file}`);
+      traced.close();
+      expect(readFileSync(file, 'utf8')).toContain('b00000000000000000000000000001110'); // 14
+    } finally {
+      traced.close();
+      rmSync(file, { force: true });
     }
   });
 
