@@ -20,5 +20,14 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   if (!mightImportHashi(source)) return nextLoad(url, context);
   const named = await transformOrWarn(source, path);
   if (!named) return nextLoad(url, context);
-  return { format: 'module', source: await stripTypes(named, path), shortCircuit: true };
+  let js: string;
+  try {
+    js = await stripTypes(named, path);
+  } catch (e) {
+    // Let tsx compile the original: its errors point at the user's columns.
+    const loaded = await nextLoad(url, context);
+    process.emitWarning(`automatic naming skipped for ${path}: ${e instanceof Error ? e.message : String(e)}`, 'HashiNamingWarning');
+    return loaded;
+  }
+  return { format: 'module', source: js, shortCircuit: true };
 };

@@ -17,13 +17,18 @@ export interface NamingTransformOptions {
 /**
  * The transformed text and its source map (whose single source is the file's
  * base name), or null when the file is left as it is: it does not import
- * hashi, is a declaration file, or has nothing to name.
+ * hashi, is a declaration file, has syntax errors, or has nothing to name.
  */
 export function transformNaming(code: string, fileName: string, opts: NamingTransformOptions = {}): SpliceResult | null {
   if (/\.d\.m?ts$/.test(fileName) || !mightImportHashi(code)) return null;
   // No parent pointers and no JSDoc: the walk needs neither, and both cost parse time.
   const parseOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
   const sf = ts.createSourceFile(fileName, code, parseOptions, false, ts.ScriptKind.TS);
+  // A file that does not parse is left as it is, so the errors the next tool
+  // reports carry the user's own columns. (`parseDiagnostics` is internal to
+  // TypeScript but has been there for years; without it we just go on.)
+  const parseErrors = (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
+  if (parseErrors && parseErrors.length > 0) return null;
   const plan = planNaming(sf);
   if (!plan.importsHashi || plan.wraps.length === 0) return null;
   return splicePlan(code, plan, opts.runtimeSpecifier ?? defaultRuntimeSpecifier, basename(fileName));

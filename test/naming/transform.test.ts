@@ -125,6 +125,10 @@ describe('naming transform: left alone', () => {
     expect(transformNaming("import { f } from './util.ts';\nconst y = f();\n", '/p/b.ts')).toBeNull();
   });
 
+  it('leaves files with syntax errors untouched (errors keep the original columns)', () => {
+    expect(run('const x = f(;\nconst y = g();\n')).toBeNull();
+  });
+
   it('leaves declaration files and files with nothing to name untouched', () => {
     expect(transformNaming(header + 'const x = f();\n', '/p/types.d.ts')).toBeNull();
     expect(run('const n = 3;\nexport {};\n')).toBeNull();
