@@ -33,6 +33,20 @@ function program(): Command {
     });
 
   cli
+    .command('report')
+    .description('reports on a design')
+    .command('area')
+    .description('adders, adder bits, $mul cells and generic gates (Yosys), in total and per module; --json: one JSON object, last on stdout')
+    .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
+    .option('--top <name>', 'module to elaborate when the file exports several')
+    .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, opts: { top?: string; param: string[]; json?: boolean }) => {
+      const { reportAreaCommand } = await import('./report-area.ts');
+      await reportAreaCommand(file, opts);
+    });
+
+  cli
     .command('bench')
     .description('run a benchmark from bench/ (with --json: one JSON object, last on stdout)')
     .argument('<name>', 'benchmark name, e.g. sim or elab')
