@@ -20,7 +20,8 @@ struct PortRuntime {
   uint32_t offset;  // first io word
 };
 
-// A typed-array lane of the batched API, checked once per run() call.
+// A typed-array lane of the batched API, checked once per run() call. The port's
+// address and sizes are copied in so the per-cycle code chases no pointers.
 struct Lane {
   PortRuntime* port;
   void* data;
@@ -28,7 +29,29 @@ struct Lane {
   bool lane64;      // BigInt64Array / BigUint64Array
   bool signedLane;  // Int32Array / BigInt64Array: values are sign-extended
   uint64_t mask;
+  void* addr;
+  int bytes;
+  int words;
+  int width;
 };
+
+inline void storeScalar(void* addr, int bytes, uint64_t v) {
+  switch (bytes) {
+    case 1: *static_cast<uint8_t*>(addr) = static_cast<uint8_t>(v); break;
+    case 2: *static_cast<uint16_t*>(addr) = static_cast<uint16_t>(v); break;
+    case 4: *static_cast<uint32_t*>(addr) = static_cast<uint32_t>(v); break;
+    default: *static_cast<uint64_t*>(addr) = v; break;
+  }
+}
+
+inline uint64_t loadScalar(const void* addr, int bytes) {
+  switch (bytes) {
+    case 1: return *static_cast<const uint8_t*>(addr);
+    case 2: return *static_cast<const uint16_t*>(addr);
+    case 4: return *static_cast<const uint32_t*>(addr);
+    default: return *static_cast<const uint64_t*>(addr);
+  }
+}
 
 // Clock state shared by the binding and the loop.
 struct Clocking {
@@ -46,23 +69,9 @@ inline int64_t signExtend(uint64_t v, int width) {
   return static_cast<int64_t>((v ^ sign) - sign);
 }
 
-inline void storeScalar(const PortRuntime& p, uint64_t v) {
-  switch (p.bytes) {
-    case 1: *static_cast<uint8_t*>(p.addr) = static_cast<uint8_t>(v); break;
-    case 2: *static_cast<uint16_t*>(p.addr) = static_cast<uint16_t>(v); break;
-    case 4: *static_cast<uint32_t*>(p.addr) = static_cast<uint32_t>(v); break;
-    default: *static_cast<uint64_t*>(p.addr) = v; break;
-  }
-}
+inline void storeScalar(const PortRuntime& p, uint64_t v) { storeScalar(p.addr, p.bytes, v); }
 
-inline uint64_t loadScalar(const PortRuntime& p) {
-  switch (p.bytes) {
-    case 1: return *static_cast<uint8_t*>(p.addr);
-    case 2: return *static_cast<uint16_t*>(p.addr);
-    case 4: return *static_cast<uint32_t*>(p.addr);
-    default: return *static_cast<uint64_t*>(p.addr);
-  }
-}
+inline uint64_t loadScalar(const PortRuntime& p) { return loadScalar(p.addr, p.bytes); }
 
 inline uint64_t laneValue(const Lane& l, int64_t c) {
   if (l.lane64) return static_cast<const uint64_t*>(l.data)[c];
@@ -72,19 +81,19 @@ inline uint64_t laneValue(const Lane& l, int64_t c) {
 
 inline void writeLane(const Lane& l, int64_t c) {
   if (l.wide) {
-    std::memcpy(l.port->addr, static_cast<const uint32_t*>(l.data) + c * l.port->words, size_t(l.port->words) * 4);
+    std::memcpy(l.addr, static_cast<const uint32_t*>(l.data) + c * l.words, size_t(l.words) * 4);
   } else {
-    storeScalar(*l.port, laneValue(l, c) & l.mask);
+    storeScalar(l.addr, l.bytes, laneValue(l, c) & l.mask);
   }
 }
 
 inline void readLane(const Lane& l, int64_t c) {
   if (l.wide) {
-    std::memcpy(static_cast<uint32_t*>(l.data) + c * l.port->words, l.port->addr, size_t(l.port->words) * 4);
+    std::memcpy(static_cast<uint32_t*>(l.data) + c * l.words, l.addr, size_t(l.words) * 4);
     return;
   }
-  uint64_t v = loadScalar(*l.port);
-  if (l.signedLane) v = static_cast<uint64_t>(signExtend(v, l.port->width));
+  uint64_t v = loadScalar(l.addr, l.bytes);
+  if (l.signedLane) v = static_cast<uint64_t>(signExtend(v, l.width));
   if (l.lane64) {
     static_cast<uint64_t*>(l.data)[c] = v;
   } else {

@@ -229,7 +229,7 @@ bool collectLanes(napi_env env, Instance* s, napi_value indices, napi_value arra
     size_t length = 0;
     void* data = nullptr;
     napi_get_typedarray_info(env, arr, &type, &length, &data, nullptr, nullptr);
-    Lane l{&p, data, p.width > 64, false, false, widthMask(p.width)};
+    Lane l{&p, data, p.width > 64, false, false, widthMask(p.width), p.addr, p.bytes, p.words, p.width};
     size_t need = size_t(cycles);
     bool typeOk;
     if (l.wide) {
