@@ -3,6 +3,7 @@ export { UInt, SInt, Bool, Clock, Reset, AsyncReset } from './types.ts';
 export type { HwType, BundleType, VecType, FlippedType, FieldSpec } from './types.ts';
 export {
   Data,
+  DontCare,
   mux,
   UInt as UIntValue,
   SInt as SIntValue,

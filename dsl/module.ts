@@ -1,6 +1,9 @@
 // Module generators: plain TS functions of plain TS parameters. Elaboration runs
 // them once per distinct parameterization and collects the circuit.
 import { ModuleBuilder, builder, withBuilder } from './builder.ts';
+import { checkCombLoops, summarize } from './checks/comb-loops.ts';
+import type { CombSummary } from './checks/comb-loops.ts';
+import { checkInitialization } from './checks/initialization.ts';
 import type { ExtModuleDef } from './ext-module.ts';
 import { extSource, isExtModuleDef } from './ext-module.ts';
 import { IO } from './io.ts';
@@ -94,6 +97,12 @@ class Elaboration {
   readonly built = new Map<AnyModuleDef, Map<string, Built>>();
   readonly order: ModuleIR[] = [];
   readonly names = new Set<string>();
+  /** Combinational input-to-output paths of modules that have been instantiated. */
+  readonly summaries = new Map<ModuleIR, CombSummary>();
+
+  summaryOf(m: ModuleIR): void {
+    if (!this.summaries.has(m)) this.summaries.set(m, summarize(m, this.summaries));
+  }
 
   build(def: AnyModuleDef, params: Params): Built {
     let perDef = this.built.get(def);
@@ -112,6 +121,8 @@ class Elaboration {
       b.reset = reset;
     }
     const io = withBuilder(b, () => def.spec.body(params));
+    checkInitialization(ir);
+    checkCombLoops(ir, this.summaries);
     const result = { ir, io };
     perDef.set(key, result);
     this.order.push(ir);
@@ -180,6 +191,7 @@ export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModule
   const child = isExtModuleDef(def)
     ? active.buildExt(def as ExtModuleDef, resolveParams(def as unknown as AnyModuleDef, params))
     : active.build(def as AnyModuleDef, resolveParams(def as AnyModuleDef, params));
+  active.summaryOf(child.ir);
   const inst: Instance = { kind: 'inst', name: `${child.ir.name}_inst`, nameSource: NameSource.Temp, module: child.ir, loc: captureLocator() };
   withBuilder(parent, () => parent.push(inst));
   const ref = (port: Port): InstPort => ({ kind: 'instport', inst, port, type: port.type });

@@ -17,6 +17,9 @@ function fail(problem: string, hint: string, code: string): never {
   throw new HashiError(problem, hint, captureLocator(), code);
 }
 
+/** Connect this to say a value is deliberately left undefined ("don't care"). */
+export const DontCare: unique symbol = Symbol('DontCare');
+
 /** Base of every hardware value. */
 export abstract class Data {
   constructor(readonly ref: Operand) {}
@@ -39,9 +42,14 @@ export abstract class Data {
   }
 
   /** Drive this sink from `src` (last connect wins, as in FIRRTL). */
-  connect(src: Data | Scalar): void {
+  connect(src: Data | Scalar | typeof DontCare): void {
     const b = builder('a connection');
     const loc = captureLocator();
+    if (src === DontCare) {
+      checkConnect(b, this.ref, this.ref, loc);
+      b.push({ kind: 'invalidate', sink: this.ref, loc });
+      return;
+    }
     const srcOp = src instanceof Data ? src.ref : literalFor(src, this.ref.type, loc);
     const sink = this.ref;
     checkConnect(b, sink, srcOp, loc);
