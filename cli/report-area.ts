@@ -34,7 +34,7 @@ export interface AreaReport {
   /** Generic gates after `synth -flatten` (flip-flops included; see dffs). */
   gates: number;
   dffs: number;
-  /** Generic gates summed over the hierarchical synthesis (no cross-module optimization). */
+  /** Generic gates summed over the hierarchical synthesis (no cross-module optimization); 0 when skipped. */
   gates_hierarchical: number;
   yosys: { version: string; script: string; seconds: number };
   firtool_seconds: number;
@@ -44,12 +44,12 @@ export interface AreaReport {
 const empty: StatBlock = { name: '', cells: 0, types: {} };
 
 /** Area of a design (any ModuleDef and parameters): the library entry point for tests and scripts. */
-export async function areaOf<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}): Promise<AreaReport> {
+export async function areaOf<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}, opts: { hierarchical?: boolean } = {}): Promise<AreaReport> {
   const circuit = elaborate(def, params);
   const dir = mkdtempSync(join(tmpdir(), 'hashi-area-'));
   try {
     const v = await emitVerilog(circuit, { outDir: dir, target: 'yosys' });
-    const stats = await runAreaScript(v.svFiles, v.top);
+    const stats = await runAreaScript(v.svFiles, v.top, opts.hierarchical ?? true);
     const preTotal = stats.pre.hierarchy ?? stats.pre.modules[v.top] ?? empty;
     const hierTotal = stats.hier.hierarchy ?? stats.hier.modules[v.top] ?? empty;
     const flatTop = stats.flat.modules[v.top] ?? empty;

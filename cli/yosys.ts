@@ -2,7 +2,7 @@
 // find the binary, run a script on emitted SystemVerilog, collect the `stat`
 // outputs that the script wrote with `tee -o`, and parse them (yosys-stat.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStat, type StatReport } from './yosys-stat.ts';
@@ -33,7 +33,7 @@ export function findYosys(): Yosys {
  * `synth`: per module from a hierarchical synthesis, and the total from a
  * flattened one (constants then propagate across module boundaries).
  */
-export function areaScript(svFiles: readonly string[], top: string, out: { pre: string; hier: string; flat: string }): string {
+export function areaScript(svFiles: readonly string[], top: string, out: { pre: string; hier: string; flat: string }, hierarchical = true): string {
   // Yosys splits commands at whitespace and takes quotes literally here.
   const q = (p: string): string => {
     if (/\s/.test(p)) throw new Error(`yosys script: path with whitespace not supported: ${p}`);
@@ -44,10 +44,7 @@ export function areaScript(svFiles: readonly string[], top: string, out: { pre: 
     `hierarchy -check -top ${top}`,
     'proc; opt; wreduce',
     `tee -q -o ${q(out.pre)} stat -width -top ${top}`,
-    'design -save pre',
-    `synth -top ${top}`,
-    `tee -q -o ${q(out.hier)} stat -top ${top}`,
-    'design -load pre',
+    ...(hierarchical ? ['design -save pre', `synth -top ${top}`, `tee -q -o ${q(out.hier)} stat -top ${top}`, 'design -load pre'] : []),
     `synth -flatten -top ${top}`,
     `tee -q -o ${q(out.flat)} stat -top ${top}`,
   ].join('\n');
@@ -56,7 +53,7 @@ export function areaScript(svFiles: readonly string[], top: string, out: { pre: 
 export interface AreaStats {
   /** After proc; opt; wreduce (stat -width). */
   readonly pre: StatReport;
-  /** After synth (hierarchical). */
+  /** After synth (hierarchical); empty when skipped. */
   readonly hier: StatReport;
   /** After synth -flatten. */
   readonly flat: StatReport;
@@ -66,19 +63,20 @@ export interface AreaStats {
   readonly seconds: number;
 }
 
-export async function runAreaScript(svFiles: readonly string[], top: string): Promise<AreaStats> {
+/** Run the area script; `hierarchical: false` skips the per-module synthesis (about half the time). */
+export async function runAreaScript(svFiles: readonly string[], top: string, hierarchical = true): Promise<AreaStats> {
   const yosys = findYosys();
   const dir = mkdtempSync(join(tmpdir(), 'hashi-yosys-'));
   try {
     const out = { pre: join(dir, 'pre.txt'), hier: join(dir, 'hier.txt'), flat: join(dir, 'flat.txt') };
-    const script = areaScript(svFiles, top, out);
+    const script = areaScript(svFiles, top, out, hierarchical);
     const scriptPath = join(dir, 'area.ys');
     writeFileSync(scriptPath, script);
     const started = performance.now();
     const { code, stderr } = await run(yosys.path, ['-q', '-s', scriptPath]);
     if (code !== 0) throw new Error(`yosys failed (exit ${code}):\n${stderr.trim()}`);
-    const read = (p: string): StatReport => parseStat(readFileSync(p, 'utf8'));
-    const shown = areaScript(['<sv-files>'], top, { pre: '<pre.txt>', hier: '<hier.txt>', flat: '<flat.txt>' });
+    const read = (p: string): StatReport => (existsSync(p) ? parseStat(readFileSync(p, 'utf8')) : { modules: {} });
+    const shown = areaScript(['<sv-files>'], top, { pre: '<pre.txt>', hier: '<hier.txt>', flat: '<flat.txt>' }, hierarchical);
     return { pre: read(out.pre), hier: read(out.hier), flat: read(out.flat), script: shown, yosysVersion: yosys.version, seconds: (performance.now() - started) / 1000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });

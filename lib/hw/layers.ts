@@ -149,17 +149,26 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
   return { shape, fmt, data, channelRanges, latency, adders };
 }
 
-/** Adders of one tree, from the weights alone (see adder-tree.ts). */
+/**
+ * Adders of one tree, from the weights alone (what po2AdderTree builds): one per
+ * pair of nonzero terms, one per negated leaf (floor-signed truncation), and
+ * the final constant adder unless the constant lies entirely below the root LSB.
+ */
 export function treeAdders(ws: readonly Po2[], o: { act: QFormat; accFrac: number; mode: AccumulateMode; bias?: bigint }): number {
   const nz = ws.filter((w) => w.sign !== 0);
   if (nz.length === 0) return 0;
+  const ks = nz.map((w) => w.exp - o.act.frac + o.accFrac);
   const negs =
-    o.mode.kind === 'truncate' && o.mode.negation !== 'subtract-floored'
-      ? nz.filter((w) => w.sign < 0 && w.exp - o.act.frac + o.accFrac < 0).length
-      : 0;
+    o.mode.kind === 'truncate' && o.mode.negation !== 'subtract-floored' ? nz.filter((w, i) => w.sign < 0 && (ks[i] as number) < 0).length : 0;
   const allNeg = nz.every((w) => w.sign < 0) && negs === 0;
   const bias = o.bias ?? 0n;
-  return nz.length - 1 + negs + (bias !== 0n || allNeg ? 1 : 0);
+  let final = 0;
+  if (bias !== 0n || allNeg) {
+    const L = Math.min(...ks.map((k) => Math.max(k, 0)));
+    const c = bias + (allNeg ? 1n << BigInt(L) : 0n);
+    final = c >> BigInt(L) !== 0n ? 1 : 0;
+  }
+  return nz.length - 1 + negs + final;
 }
 
 function checkLength(what: string, weights: readonly Po2[], n: number): void {
