@@ -92,7 +92,8 @@ async function buildNative(sim: Simulator, dir: string): Promise<string> {
   const main = path.join(dir, 'main.cpp');
   writeFileSync(main, NATIVE_MAIN(prefix));
   const exe = path.join(dir, 'native');
-  await exec(tc.cxx, [...cxxFlags(tc, 'none'), `-I${path.join(entry, 'vl')}`, main, path.join(entry, 'model.o'), runtime, '-o', exe, '-pthread', '-lz']);
+  const objects = readdirSync(entry).filter((f) => /^model\d+\.o$/.test(f)).map((f) => path.join(entry, f));
+  await exec(tc.cxx, [...cxxFlags(tc, 'none'), `-I${path.join(entry, 'vl')}`, main, ...objects, runtime, '-o', exe, '-pthread', '-lz']);
   return exe;
 }
 

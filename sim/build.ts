@@ -73,9 +73,8 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
       progress.status('compiling');
       const classes = generatedSources(readFileSync(path.join(mdir, `${prefix}_classes.mk`), 'utf8'));
       // Small designs compile fastest as one unit (verilator's own default), the
-      // glue beside it so both cores work.
-      const unity = path.join(mdir, `${prefix}__hashi_all.cpp`);
-      await fs.writeFile(unity, classes.map((c) => `#include "${c}.cpp"\n`).join(''));
+      // glue beside it so both cores work; big ones in two halves.
+      const units = await unityFiles(mdir, prefix, classes);
       const gluePath = path.join(mdir, `${prefix}__hashi_glue.cpp`);
       const rootEval = `${prefix}___024root___eval(${prefix}___024root* vlSelf)`;
       const hasRootEval = readFileSync(path.join(mdir, `${prefix}.cpp`), 'utf8').includes(rootEval);
@@ -83,14 +82,15 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
       // the member names Verilator chose filled in.
       await fs.writeFile(gluePath, glueFor(wantDirectEval && hasRootEval, members));
       const includes = [`-I${mdir}`, `-I${nativeDir}`];
+      const modelObjects = units.map((_, i) => `model${i}.o`);
       await Promise.all([
-        compileObject(tc, [...flags, ...includes], unity, path.join(tmp, 'model.o'), mdir, tmp),
         compileObject(tc, [...flags, ...includes], gluePath, path.join(tmp, 'glue.o'), mdir, tmp),
+        ...units.map((unit, i) => compileObject(tc, [...flags, ...includes], unit, path.join(tmp, modelObjects[i]!), mdir, tmp)),
       ]);
       progress.status('linking');
       await runOrThrow(
         tc.cxx,
-        ['-shared', '-o', ADDON, 'glue.o', 'model.o', runtime, '-Wl,--exclude-libs,ALL', '-Wl,-Bsymbolic', '-pthread', '-lz'],
+        ['-shared', '-o', ADDON, 'glue.o', ...modelObjects, runtime, '-Wl,--exclude-libs,ALL', '-Wl,-Bsymbolic', '-pthread', '-lz'],
         tmp,
         'link',
       );
@@ -107,6 +107,28 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
 function verilatorError(output: string, files: string[]): SimBuildError {
   const first = output.split('\n').find((l) => l.startsWith('%Error')) ?? output.trim().split('\n')[0] ?? '';
   return new SimBuildError(`hashi sim: Verilator failed on ${files.join(', ')}:\n${first}`, output);
+}
+
+const SPLIT_BYTES = 1_500_000;
+
+/** Writes one or two unity .cpp files that #include Verilator's generated sources. */
+async function unityFiles(mdir: string, prefix: string, classes: string[]): Promise<string[]> {
+  const sized = await Promise.all(classes.map(async (c) => ({ c, size: (await fs.stat(path.join(mdir, `${c}.cpp`))).size })));
+  const total = sized.reduce((a, x) => a + x.size, 0);
+  const groups: string[][] = total > SPLIT_BYTES ? [[], []] : [[]];
+  const sizes = groups.map(() => 0);
+  for (const { c, size } of sized.sort((a, b) => b.size - a.size)) {
+    const i = sizes.indexOf(Math.min(...sizes));
+    groups[i]!.push(c);
+    sizes[i]! += size;
+  }
+  return Promise.all(
+    groups.map(async (group, i) => {
+      const unit = path.join(mdir, `${prefix}__hashi_unit${i}.cpp`);
+      await fs.writeFile(unit, group.map((c) => `#include "${c}.cpp"\n`).join(''));
+      return unit;
+    }),
+  );
 }
 
 function generatedSources(classesMk: string): string[] {

@@ -10,7 +10,7 @@ import type { Progress } from './progress.ts';
 import type { Toolchain } from './toolchain.ts';
 
 /** Bump when the build recipe changes in a way the hashed inputs do not show. */
-export const HARNESS_VERSION = 'hashi-sim-1';
+export const HARNESS_VERSION = 'hashi-sim-2';
 
 export const nativeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'native');
 
