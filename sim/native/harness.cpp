@@ -354,6 +354,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
 
   auto s = std::make_unique<Instance>();
   s->info = mi;
+  activeInstance = nullptr;  // constructing a model switches the thread's context
   try {
     s->model.reset(mi->create());
   } catch (const std::exception& e) {

@@ -103,15 +103,20 @@ describe('simulation-time failures', () => {
     }
   });
 
-  it('$finish is reported, not fatal', async () => {
+  it('$finish is reported, not fatal, and only by the instance that ran it', async () => {
     const sim = await loadSimulator(stopper);
+    const other = await loadSimulator(stopper); // constructed last: the thread's current context
     try {
       expect(sim.finished).toBe(false);
       sim.poke('done', 1);
       sim.step();
       expect(sim.finished).toBe(true);
+      expect(other.finished).toBe(false);
+      other.step();
+      expect(other.peek('ticks')).toBe(1);
     } finally {
       sim.close();
+      other.close();
     }
   });
 });
