@@ -32,3 +32,4 @@ export * from './hw/post.ts';
 export * from './hw/dot-module.ts';
 export * from './hw/layers.ts';
 export * from './hw/weights.ts';
+export * from './hw/pool.ts';
