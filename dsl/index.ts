@@ -21,6 +21,18 @@ export { when } from './when.ts';
 export { Mem, SyncReadMem, MemValue } from './memory.ts';
 export type { ReadUnderWrite } from './memory.ts';
 export { printf, assert, assume, cover, stop } from './verification.ts';
+export { switchOn } from './switch.ts';
+export type { SwitchChain } from './switch.ts';
+export { Enum } from './enum.ts';
+export type { EnumOf } from './enum.ts';
+export { VecInit, BundleInit } from './literals.ts';
+export { Cat, Fill, asBools, PopCount, UIntToOH, OHToUInt, PriorityEncoder, PriorityEncoderOH } from './util/bits.ts';
+export { MuxCase, MuxLookup } from './util/mux.ts';
+export { RegEnable, ShiftRegister, Counter } from './util/sequential.ts';
+export type { CounterHandle } from './util/sequential.ts';
+export { Valid, Decoupled, Queue, QueueModule } from './util/handshake.ts';
+export type { ValidType, DecoupledType } from './util/handshake.ts';
+
 export type { WhenChain } from './when.ts';
 export { defineModule, defineRawModule, elaborate, instance, isModuleDef, resolveParams } from './module.ts';
 export { defineExtModule, isExtModuleDef } from './ext-module.ts';

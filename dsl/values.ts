@@ -60,7 +60,8 @@ export abstract class Data {
 
 export function setName(ref: Operand, name: string, source: NameSource): void {
   if (ref.kind !== 'port' && ref.kind !== 'wire' && ref.kind !== 'reg' && ref.kind !== 'node') return;
-  if (source >= ref.nameSource) {
+  // An automatic name sticks (`const y = x` does not rename x); explicit names always apply.
+  if (source > ref.nameSource || source === NameSource.Explicit) {
     ref.name = name;
     ref.nameSource = source;
   }
@@ -226,11 +227,32 @@ abstract class Bits<Self extends Data> extends Data {
   }
   /** Shift left by a constant: the result grows by n bits. */
   shl(n: number): Self {
+    if (!Number.isInteger(n) || n < 0) fail(`shl(${n}): the shift must be a non-negative integer`, 'use shr for right shifts', 'bad-shift');
     return this.make(node('shl', [this.ref], [n]));
   }
   /** Shift right by a constant: the low n bits are dropped. */
   shr(n: number): Self {
+    if (!Number.isInteger(n) || n < 0) fail(`shr(${n}): the shift must be a non-negative integer`, 'use shl for left shifts', 'bad-shift');
     return this.make(node('shr', [this.ref], [n]));
+  }
+  /** Shift left by a hardware amount: grows by 2^amount.width - 1 bits. */
+  dshl(amount: UInt): Self {
+    if (amount.width > 20) fail(`dshl by a ${amount.width}-bit amount would make a value over a million bits wide`, 'narrow the shift amount first (.trunc)', 'bad-width');
+    return this.make(node('dshl', [this.ref, amount.ref]));
+  }
+  /** Shift right by a hardware amount (logical for UInt, arithmetic for SInt). */
+  dshr(amount: UInt): Self {
+    return this.make(node('dshr', [this.ref, amount.ref]));
+  }
+  /** The high `n` bits, as a UInt. */
+  head(n: number): UInt {
+    checkBitIndex('head', this.width - 1, this.width - n, this.width);
+    return new UInt(node('head', [this.ref], [n]));
+  }
+  /** Drop the high `n` bits (an explicit truncation), as a UInt. */
+  tail(n: number): UInt {
+    checkBitIndex('tail', this.width - n - 1, 0, this.width);
+    return new UInt(node('tail', [this.ref], [n]));
   }
   /** Extend to at least `w` bits (zero- or sign-extension). */
   pad(w: number): Self {
@@ -287,6 +309,16 @@ export class UInt extends Bits<UInt> {
   not(): UInt {
     return new UInt(node('not', [this.ref]));
   }
+  /** A 1-bit UInt as a Bool. */
+  asBool(): Bool {
+    if (this.width !== 1) fail(`asBool() needs a 1-bit value, this one has ${this.width} bits`, 'take a bit with .bit(i), or compare (.orR(), .neq(0))', 'bad-width');
+    return new Bool(this.ref);
+  }
+  /** A 1-bit UInt used as a clock. */
+  asClock(): Clock {
+    if (this.width !== 1) fail(`asClock() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i)', 'bad-width');
+    return new Clock(node('asClock', [this.ref]));
+  }
   /** Zero-extend into an SInt one bit wider (value preserved). */
   toSInt(): SInt {
     return new SInt(node('cvt', [this.ref]));
@@ -325,11 +357,16 @@ export class SInt extends Bits<SInt> {
   }
 }
 
-export class Clock extends Data {}
+export class Clock extends Data {
+  asUInt(): UInt {
+    return new UInt(node('asUInt', [this.ref]));
+  }
+}
 export class Reset extends Data {}
 
 /** `cond ? a : b` in hardware; both sides must have the same kind. */
 export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Scalar): T {
+  if (cond.type.kind !== 'uint' || cond.width !== 1) fail(`the condition of mux must be a Bool, got ${cond.width} bits`, 'compare it first (.eq, .orR, ...)', 'bad-condition');
   const like = a instanceof Data ? a.type : b instanceof Data ? b.type : { kind: 'uint' as const, width: 1 };
   const ra = operand(a, like);
   const rb = operand(b, like);

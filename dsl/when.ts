@@ -16,21 +16,44 @@ function checkCond(cond: Bool, what: string): void {
   }
 }
 
-function chain(stmt: When): WhenChain {
+/**
+ * An `elsewhen` condition is computed after the chain's first `when` was
+ * written, yet FIRRTL needs it declared before that `when`. Its nodes are pure,
+ * so they move up to just before the chain.
+ */
+function hoistCondition(block: Stmt[], root: When): void {
+  const at = block.indexOf(root);
+  const after = block.slice(at + 1);
+  if (after.length === 0) return;
+  if (after.some((s) => s.kind !== 'node')) {
+    throw new HashiError(
+      'an elsewhen/otherwise was added after other statements followed its when',
+      'write the whole when(...).elsewhen(...).otherwise(...) chain in one expression',
+      captureLocator(),
+      'detached-elsewhen',
+    );
+  }
+  block.splice(at + 1, after.length);
+  block.splice(at, 0, ...after);
+}
+
+function chain(stmt: When, root: When, block: Stmt[]): WhenChain {
   return {
     elsewhen(cond, body) {
       checkCond(cond, 'elsewhen');
       const b = builder('elsewhen');
+      hoistCondition(block, root);
       const inner: When = { kind: 'when', cond: cond.ref, then: [], otherwise: undefined, loc: captureLocator() };
       stmt.otherwise = [inner];
       b.inBlock(inner.then, body);
-      return chain(inner);
+      return chain(inner, root, block);
     },
     otherwise(body) {
       const b = builder('otherwise');
-      const block: Stmt[] = [];
-      stmt.otherwise = block;
-      b.inBlock(block, body);
+      hoistCondition(block, root);
+      const inner: Stmt[] = [];
+      stmt.otherwise = inner;
+      b.inBlock(inner, body);
     },
   };
 }
@@ -40,6 +63,7 @@ export function when(cond: Bool, body: () => void): WhenChain {
   const b = builder('when');
   const stmt: When = { kind: 'when', cond: cond.ref, then: [], otherwise: undefined, loc: captureLocator() };
   b.push(stmt);
+  const block = b.blocks[b.blocks.length - 1]!;
   b.inBlock(stmt.then, body);
-  return chain(stmt);
+  return chain(stmt, stmt, block);
 }

@@ -21,7 +21,7 @@ export function __hashi_name<T>(name: string, thunk: () => T): T {
     setName(result.ref, name, NameSource.Auto);
   } else if (typeof result === 'object' && result !== null) {
     const inst = instanceOf.get(result);
-    if (inst && inst.nameSource <= NameSource.Auto) {
+    if (inst && inst.nameSource < NameSource.Auto) {
       inst.name = name;
       inst.nameSource = NameSource.Auto;
     }
