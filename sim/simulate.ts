@@ -29,7 +29,9 @@ export async function simulate<P extends Params, IO>(
   try {
     const verilog = await emitVerilog(circuit, { outDir: opts.outDir ?? scratch!, target: 'verilator' });
     const { outDir: _unused, ...simOpts } = opts;
-    const sim = await loadSimulator({ ...simOpts, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
+    // --assert: a design's assert/assume statements are checked in every simulation.
+    const verilatorFlags = ['--assert', ...(simOpts.verilatorFlags ?? [])];
+    const sim = await loadSimulator({ ...simOpts, verilatorFlags, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
     return Object.assign(sim, { verilog });
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
