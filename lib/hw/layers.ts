@@ -71,24 +71,36 @@ function checkTensor(x: HwTensor): void {
   for (const v of x.data) if (v.width !== w) throw new RangeError(`HwTensor: a ${v.width}-bit value in a ${w}-bit format`);
 }
 
-function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (readonly Tap[])[], opts: HwConvOptions): AccHwTensor {
-  checkTensor(x);
+/** Everything about an unrolled conv-family layer that does not need hardware. */
+export interface ConvPlan {
+  readonly shape: Shape3;
+  readonly fmt: QFormat;
+  readonly accFrac: number;
+  readonly channelRanges: readonly (readonly [bigint, bigint])[];
+  /** One tree per output element: its HWC index, channel, input HWC indices and weights (nonzero taps only). */
+  readonly jobs: readonly { readonly idx: number; readonly oc: number; readonly inputs: readonly number[]; readonly ws: readonly Po2[] }[];
+  readonly levels: number;
+  readonly latency: number;
+  readonly adders: number;
+}
+
+function planConv(inShape: Shape3, act: QFormat, kernel: number, outC: number, taps: readonly (readonly Tap[])[], opts: HwConvOptions): ConvPlan {
   const stride = opts.stride ?? 1;
   if (stride !== 1 && stride !== 2) throw new RangeError(`stride must be 1 or 2, got ${stride}`);
   const padding = opts.padding ?? 'same';
   const mode = opts.mode ?? EXACT;
   const bias = opts.bias;
   if (bias !== undefined && bias.raw.length !== outC) throw new RangeError(`bias has ${bias.raw.length} entries for ${outC} channels`);
-  const ay = convAxis(x.shape[0], kernel, stride, padding);
-  const ax = convAxis(x.shape[1], kernel, stride, padding);
-  const accFrac = accFracFor(mode, taps.flat().map((t) => t.w), x.fmt.frac, bias?.fmt.frac);
+  const ay = convAxis(inShape[0], kernel, stride, padding);
+  const ax = convAxis(inShape[1], kernel, stride, padding);
+  const accFrac = accFracFor(mode, taps.flat().map((t) => t.w), act.frac, bias?.fmt.frac);
   const biasAcc = (oc: number): bigint => (bias === undefined ? 0n : alignBias(bias.raw[oc] as bigint, bias.fmt.frac, accFrac));
 
   const channelRanges = taps.map((ts, oc): [bigint, bigint] => {
     let lo = biasAcc(oc);
     let hi = lo;
     for (const t of ts) {
-      const [a, b] = po2TermRange(t.w, x.fmt, accFrac, mode);
+      const [a, b] = po2TermRange(t.w, act, accFrac, mode);
       lo += a;
       hi += b;
     }
@@ -102,21 +114,20 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
   }
   const fmt = formatForRange(lo, hi, accFrac);
 
-  // Every output element's nonzero taps, then one common depth.
-  const [H, W] = x.shape;
+  const [H, W] = inShape;
   const shape: Shape3 = [ay.out, ax.out, outC];
-  const jobs: { idx: number; oc: number; inputs: SIntValue[]; ws: Po2[] }[] = [];
+  const jobs: { idx: number; oc: number; inputs: number[]; ws: Po2[] }[] = [];
   for (let oy = 0; oy < ay.out; oy++) {
     for (let ox = 0; ox < ax.out; ox++) {
       for (let oc = 0; oc < outC; oc++) {
-        const inputs: SIntValue[] = [];
+        const inputs: number[] = [];
         const ws: Po2[] = [];
         for (const t of taps[oc] as readonly Tap[]) {
           if (t.w.sign === 0) continue;
           const iy = oy * stride - ay.padBefore + t.ky;
           const ix = ox * stride - ax.padBefore + t.kx;
           if (iy < 0 || ix < 0 || iy >= H || ix >= W) continue;
-          inputs.push(x.data[hwcIndex(x.shape, iy, ix, t.ic)] as SIntValue);
+          inputs.push(hwcIndex(inShape, iy, ix, t.ic));
           ws.push(t.w);
         }
         jobs.push({ idx: hwcIndex(shape, oy, ox, oc), oc, inputs, ws });
@@ -124,29 +135,71 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
     }
   }
   const every = opts.pipelineEvery ?? 0;
-  const treeOpts = (oc: number) => ({ act: x.fmt, accFrac, mode, bias: biasAcc(oc) });
+  const treeOpts = (oc: number) => ({ act, accFrac, mode, bias: biasAcc(oc) });
   const levels = every > 0 ? Math.max(0, ...jobs.map((j) => po2TreeLevelsFor(j.ws, treeOpts(j.oc)))) : 0;
   const latency = every > 0 ? Math.floor(levels / every) : 0;
+  const adders = jobs.reduce((a, j) => a + treeAdders(j.ws, treeOpts(j.oc)), 0);
+  return { shape, fmt, accFrac, channelRanges, jobs, levels, latency, adders };
+}
 
-  const data: SIntValue[] = new Array<SIntValue>(jobs.length);
-  let adders = 0;
-  const accW = formatWidth(fmt);
-  for (const j of jobs) {
+function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (readonly Tap[])[], opts: HwConvOptions): AccHwTensor {
+  checkTensor(x);
+  const plan = planConv(x.shape, x.fmt, kernel, outC, taps, opts);
+  const mode = opts.mode ?? EXACT;
+  const bias = opts.bias;
+  const biasAcc = (oc: number): bigint => (bias === undefined ? 0n : alignBias(bias.raw[oc] as bigint, bias.fmt.frac, plan.accFrac));
+  const data: SIntValue[] = new Array<SIntValue>(plan.jobs.length);
+  const accW = formatWidth(plan.fmt);
+  for (const j of plan.jobs) {
     const dot = instance(Po2Dot, {
       weights: encodeWeights(j.ws),
       actInt: x.fmt.int,
       actFrac: x.fmt.frac,
-      accFrac,
+      accFrac: plan.accFrac,
       mode: modeName(mode),
       bias: biasAcc(j.oc).toString(),
-      pipelineEvery: every,
-      levels,
+      pipelineEvery: opts.pipelineEvery ?? 0,
+      levels: plan.levels,
     }) as unknown as Record<string, SIntValue>;
-    j.inputs.forEach((v, i) => (dot[`t_${i}`] as SIntValue).connect(v));
+    j.inputs.forEach((xi, i) => (dot[`t_${i}`] as SIntValue).connect(x.data[xi] as SIntValue));
     data[j.idx] = fitWidth(dot.y as SIntValue, accW);
-    adders += treeAdders(j.ws, treeOpts(j.oc));
   }
-  return { shape, fmt, data, channelRanges, latency, adders };
+  return { shape: plan.shape, fmt: plan.fmt, data, channelRanges: plan.channelRanges, latency: plan.latency, adders: plan.adders };
+}
+
+function conv2dTaps(C: number, weights: readonly Po2[], outC: number, kernel: number): Tap[][] {
+  checkLength('conv2d', weights, outC * kernel * kernel * C);
+  const taps: Tap[][] = [];
+  for (let o = 0; o < outC; o++) {
+    const ts: Tap[] = [];
+    for (let ky = 0; ky < kernel; ky++)
+      for (let kx = 0; kx < kernel; kx++)
+        for (let i = 0; i < C; i++) ts.push({ ky, kx, ic: i, w: weights[((o * kernel + ky) * kernel + kx) * C + i] as Po2 });
+    taps.push(ts);
+  }
+  return taps;
+}
+
+function depthwiseTaps(C: number, weights: readonly Po2[], kernel: number): Tap[][] {
+  checkLength('depthwise', weights, kernel * kernel * C);
+  const taps: Tap[][] = [];
+  for (let c = 0; c < C; c++) {
+    const ts: Tap[] = [];
+    for (let ky = 0; ky < kernel; ky++)
+      for (let kx = 0; kx < kernel; kx++) ts.push({ ky, kx, ic: c, w: weights[(ky * kernel + kx) * C + c] as Po2 });
+    taps.push(ts);
+  }
+  return taps;
+}
+
+/** The plan (output shape, accumulator format, latency, adders) of conv2dHw without building it. */
+export function conv2dPlan(inShape: Shape3, act: QFormat, weights: readonly Po2[], outC: number, kernel: number, opts: HwConvOptions = {}): ConvPlan {
+  return planConv(inShape, act, kernel, outC, conv2dTaps(inShape[2], weights, outC, kernel), opts);
+}
+
+/** The plan of depthwiseHw without building it. */
+export function depthwisePlan(inShape: Shape3, act: QFormat, weights: readonly Po2[], kernel: number, opts: HwConvOptions = {}): ConvPlan {
+  return planConv(inShape, act, kernel, inShape[2], depthwiseTaps(inShape[2], weights, kernel), opts);
 }
 
 /**
@@ -177,31 +230,12 @@ function checkLength(what: string, weights: readonly Po2[], n: number): void {
 
 /** Full convolution, k x k x C per output, OHWI weights (as conv2dAcc). */
 export function conv2dHw(x: HwTensor, weights: readonly Po2[], outC: number, kernel: number, opts: HwConvOptions = {}): AccHwTensor {
-  const C = x.shape[2];
-  checkLength('conv2d', weights, outC * kernel * kernel * C);
-  const taps: Tap[][] = [];
-  for (let o = 0; o < outC; o++) {
-    const ts: Tap[] = [];
-    for (let ky = 0; ky < kernel; ky++)
-      for (let kx = 0; kx < kernel; kx++)
-        for (let i = 0; i < C; i++) ts.push({ ky, kx, ic: i, w: weights[((o * kernel + ky) * kernel + kx) * C + i] as Po2 });
-    taps.push(ts);
-  }
-  return convCoreHw(x, kernel, outC, taps, opts);
+  return convCoreHw(x, kernel, outC, conv2dTaps(x.shape[2], weights, outC, kernel), opts);
 }
 
 /** Depthwise convolution (multiplier 1), HWC weights (as depthwiseAcc). */
 export function depthwiseHw(x: HwTensor, weights: readonly Po2[], kernel: number, opts: HwConvOptions = {}): AccHwTensor {
-  const C = x.shape[2];
-  checkLength('depthwise', weights, kernel * kernel * C);
-  const taps: Tap[][] = [];
-  for (let c = 0; c < C; c++) {
-    const ts: Tap[] = [];
-    for (let ky = 0; ky < kernel; ky++)
-      for (let kx = 0; kx < kernel; kx++) ts.push({ ky, kx, ic: c, w: weights[(ky * kernel + kx) * C + c] as Po2 });
-    taps.push(ts);
-  }
-  return convCoreHw(x, kernel, C, taps, opts);
+  return convCoreHw(x, kernel, x.shape[2], depthwiseTaps(x.shape[2], weights, kernel), opts);
 }
 
 /** 1 x 1 convolution, OI weights (as pointwiseAcc). */

@@ -48,7 +48,7 @@ describe('Yosys stat parsing', () => {
 });
 
 const ACT = qformat(3, 5);
-const N = 48;
+const N = 32;
 const OUT = 3;
 const range = expRange(-4, 1);
 // A bias far above every tree's root LSB, so its adder is always real.
