@@ -46,7 +46,13 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
   );
   const traceFlags = req.trace === 'fst' ? ['--trace-fst'] : req.trace === 'vcd' ? ['--trace'] : [];
   const vflags = [...BASE_FLAGS, ...traceFlags, ...req.verilatorFlags];
-  const designHash = hashOf([req.top, ...vflags, ...req.svFiles.flatMap((f, i) => [path.basename(f), sources[i]!])]);
+  // Verilator runs in the files' common directory on relative paths: the paths it
+  // embeds in the C++ (in $fatal messages) then do not depend on where the SV
+  // lives, so ccache hits even for SV written to a fresh temp dir on every run.
+  const files = req.svFiles.map((f) => path.resolve(f));
+  const svDir = commonDir(files);
+  const relativeFiles = files.map((f) => path.relative(svDir, f));
+  const designHash = hashOf([req.top, ...vflags, ...relativeFiles.flatMap((f, i) => [f, sources[i]!])]);
   // A distinct C++ class prefix per design keeps even unhidden symbols apart.
   const prefix = `V${req.top.replace(/\W/g, '_')}_${designHash.slice(0, 10)}`;
   const glueFor = (directEval: boolean, members?: string[]) => generateGlue(prefix, req.top, req.ports, req.trace, directEval, members);
@@ -65,8 +71,7 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
     const { dir, built } = await cachedEntry(root, 'models', key, async (tmp) => {
       progress.status('verilating');
       const mdir = path.join(tmp, 'vl');
-      const files = req.svFiles.map((f) => path.resolve(f));
-      const verilated = await runTool(tc.verilator, [...vflags, '--prefix', prefix, '--top-module', req.top, '-Mdir', mdir, ...files], tmp);
+      const verilated = await runTool(tc.verilator, [...vflags, '--prefix', prefix, '--top-module', req.top, '-Mdir', mdir, ...relativeFiles], svDir);
       if (verilated.code !== 0) throw verilatorError(verilated.output, files);
       const members = checkPorts(readFileSync(path.join(mdir, `${prefix}.h`), 'utf8'), req.ports, req.top);
 
@@ -102,6 +107,12 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
     progress.clear();
     throw e;
   }
+}
+
+function commonDir(files: string[]): string {
+  let dir = path.dirname(files[0] ?? '.');
+  while (!files.every((f) => f.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep))) dir = path.dirname(dir);
+  return dir;
 }
 
 function verilatorError(output: string, files: string[]): SimBuildError {

@@ -13,6 +13,7 @@ import type { PortInfo, SimulatorOptions } from './types.ts';
 let waveSeq = 0;
 
 export async function loadSimulator(options: SimulatorOptions): Promise<Simulator> {
+  if (options.svFiles.length === 0) throw new SimError(`loadSimulator: no SystemVerilog files given for ${options.top}`);
   checkPorts(options.ports);
   const trace: TraceKind = options.waveform === true ? 'fst' : options.waveform ? options.waveform : 'none';
   const built = await buildModel({

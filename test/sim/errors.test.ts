@@ -70,6 +70,10 @@ describe('build failures', () => {
     expect((error as SimBuildError).log).toContain('%Error');
   });
 
+  it('no SV files at all', async () => {
+    await expect(loadSimulator({ ...accumulator, svFiles: [] })).rejects.toThrow(/no SystemVerilog files given for Accumulator/);
+  });
+
   it('a missing SV file', async () => {
     await expect(loadSimulator({ ...accumulator, svFiles: [fixture('Missing.sv')] })).rejects.toThrow(/cannot read SystemVerilog file .*Missing\.sv/);
   });
