@@ -33,3 +33,4 @@ export * from './hw/dot-module.ts';
 export * from './hw/layers.ts';
 export * from './hw/weights.ts';
 export * from './hw/pool.ts';
+export * from './hw/streaming.ts';
