@@ -2,8 +2,8 @@
 // Po2 layer (weights drawn from a seed), unrolled over a small feature map, with
 // flat ports `x_<i>` (input, HWC order) and `y_<i>` (output, HWC order), the
 // accumulator brought back to the activation format with an activation.
-import { IO, Input, Output, SInt } from '../dsl/index.ts';
-import type { PortSpec, SIntValue } from '../dsl/index.ts';
+import { Bool, IO, Input, Output, SInt } from '../dsl/index.ts';
+import type { BoolValue, PortSpec, SIntValue } from '../dsl/index.ts';
 import {
   EXACT,
   Prng,
@@ -13,6 +13,7 @@ import {
   layerOutputHw,
   qformat,
   randomSparsePo2,
+  streamingConv2d,
   truncating,
   type AccumulateMode,
   type Activation,
@@ -44,6 +45,12 @@ export const po2LayerDefaults = {
   pipelineEvery: 0,
   height: 1,
   width: 1,
+  /**
+   * Streaming form (stride 1): one pixel per cycle on ports in_valid/in_ready,
+   * x_0 .. x_{C-1}, out_valid, y_0 .. y_{outC-1}; line buffers for a frame of
+   * height x width. Default: unrolled over the whole frame.
+   */
+  streaming: false,
 };
 export type Po2LayerParams = typeof po2LayerDefaults;
 
@@ -73,7 +80,8 @@ export interface LayerGeometry {
   readonly padding: 'same' | 'valid';
 }
 
-export function po2LayerBody(p: Po2LayerParams, g: LayerGeometry): Record<string, SIntValue> {
+export function po2LayerBody(p: Po2LayerParams, g: LayerGeometry): Record<string, SIntValue | BoolValue> {
+  if (p.streaming) return streamingBody(p, g);
   const act = actFormat(p);
   const n = p.height * p.width * p.channels;
   const spec: Record<string, PortSpec> = {};
@@ -91,6 +99,31 @@ export function po2LayerBody(p: Po2LayerParams, g: LayerGeometry): Record<string
   const ospec: Record<string, PortSpec> = {};
   y.data.forEach((_, i) => (ospec[`y_${i}`] = Output(SInt(formatWidth(act)))));
   const ys = IO(ospec) as Record<string, SIntValue>;
+  y.data.forEach((v, i) => (ys[`y_${i}`] as SIntValue).connect(v));
+  return { ...xs, ...ys };
+}
+
+function streamingBody(p: Po2LayerParams, g: LayerGeometry): Record<string, SIntValue | BoolValue> {
+  if (g.stride !== 1) throw new RangeError('the streaming form has stride 1 only');
+  const act = actFormat(p);
+  const spec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
+  for (let i = 0; i < p.channels; i++) spec[`x_${i}`] = Input(SInt(formatWidth(act)));
+  const xs = IO(spec) as Record<string, SIntValue | BoolValue>;
+  const { weights, bias } = layerWeights(p, g.kernel);
+  const s = streamingConv2d(
+    { valid: xs.in_valid as BoolValue, pixel: Array.from({ length: p.channels }, (_, i) => xs[`x_${i}`] as SIntValue) },
+    act,
+    weights,
+    p.outChannels,
+    g.kernel,
+    { height: p.height, width: p.width, padding: g.padding, mode: layerMode(p), pipelineEvery: p.pipelineEvery, ...(bias ? { bias } : {}) },
+  );
+  const y = layerOutputHw({ shape: [1, 1, p.outChannels], fmt: s.fmt, data: s.acc, channelRanges: s.channelRanges }, { out: act, activation: p.activation as Activation });
+  const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
+  y.data.forEach((_, i) => (ospec[`y_${i}`] = Output(SInt(formatWidth(act)))));
+  const ys = IO(ospec) as Record<string, SIntValue | BoolValue>;
+  (ys.in_ready as BoolValue).connect(s.ready);
+  (ys.out_valid as BoolValue).connect(s.outValid);
   y.data.forEach((v, i) => (ys[`y_${i}`] as SIntValue).connect(v));
   return { ...xs, ...ys };
 }
