@@ -16,6 +16,11 @@ export class ModuleBuilder {
     this.blocks = [ir.body];
   }
 
+  /** A fresh declaration id in this module. */
+  newId(): number {
+    return this.ir.declCount++;
+  }
+
   push(stmt: Stmt): void {
     this.blocks[this.blocks.length - 1]!.push(stmt);
   }

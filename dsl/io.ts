@@ -45,7 +45,7 @@ export function IO<S extends Record<string, PortSpec>>(spec: S): IOValues<S> {
     if (b.ir.ports.some((q) => q.name === name)) {
       throw new HashiError(`port '${name}' is declared twice`, 'give each port a distinct name', loc, 'duplicate-port');
     }
-    const port: Port = { kind: 'port', name, nameSource: NameSource.Explicit, dir: p.dir, type: p.type, loc };
+    const port: Port = { kind: 'port', id: b.newId(), name, nameSource: NameSource.Explicit, dir: p.dir, type: p.type, loc };
     b.ir.ports.push(port);
     out[name] = wrap(port);
   }

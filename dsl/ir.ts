@@ -13,6 +13,8 @@ export const enum NameSource {
 }
 
 export interface Named {
+  /** Dense per-module index (0, 1, 2, ...): passes use arrays instead of maps. */
+  readonly id: number;
   name: string;
   nameSource: NameSource;
 }
@@ -172,6 +174,8 @@ export interface ModuleIR {
   readonly ports: Port[];
   readonly body: Stmt[];
   readonly loc: SourceLoc | undefined;
+  /** Number of declarations so far; the next one gets this as its id. */
+  declCount: number;
   /** Its first two ports are the implicit clock and reset, wired by instances. */
   readonly implicitClockReset: boolean;
   readonly ext?: ExtInfo;

@@ -93,6 +93,7 @@ function makeMem<T extends GroundType>(depth: number, type: T, readLatency: 0 | 
   const registerReads = readLatency === 1 && readUnderWrite === 'old';
   const mem: Mem = {
     kind: 'mem',
+    id: b.newId(),
     name: b.tempName().replace(/T$/, 'M'),
     nameSource: NameSource.Temp,
     type,

@@ -111,11 +111,11 @@ class Elaboration {
     const found = perDef.get(key);
     if (found) return found;
     const resetKind = def.spec.reset ?? 'sync';
-    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc, implicitClockReset: resetKind !== 'none' };
+    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
     const b = new ModuleBuilder(ir);
     if (resetKind !== 'none') {
-      const clock: Port = { kind: 'port', name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
-      const reset: Port = { kind: 'port', name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: resetKind === 'async' ? AsyncReset() : Reset(), loc: def.loc };
+      const clock: Port = { kind: 'port', id: b.newId(), name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
+      const reset: Port = { kind: 'port', id: b.newId(), name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: resetKind === 'async' ? AsyncReset() : Reset(), loc: def.loc };
       ir.ports.push(clock, reset);
       b.clock = clock;
       b.reset = reset;
@@ -142,6 +142,7 @@ class Elaboration {
       ports: [],
       body: [],
       loc: def.loc,
+      declCount: 0,
       implicitClockReset: false,
       ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec) },
     };
@@ -192,7 +193,7 @@ export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModule
     ? active.buildExt(def as ExtModuleDef, resolveParams(def as unknown as AnyModuleDef, params))
     : active.build(def as AnyModuleDef, resolveParams(def as AnyModuleDef, params));
   active.summaryOf(child.ir);
-  const inst: Instance = { kind: 'inst', name: `${child.ir.name}_inst`, nameSource: NameSource.Temp, module: child.ir, loc: captureLocator() };
+  const inst: Instance = { kind: 'inst', id: parent.newId(), name: `${child.ir.name}_inst`, nameSource: NameSource.Temp, module: child.ir, loc: captureLocator() };
   withBuilder(parent, () => parent.push(inst));
   const ref = (port: Port): InstPort => ({ kind: 'instport', inst, port, type: port.type });
   if (child.ir.implicitClockReset) {

@@ -12,7 +12,7 @@ import type { Scalar } from './values.ts';
 
 export function Wire<T extends HwType>(type: T): ValueOf<T> {
   const b = builder('Wire');
-  const w: WireIR = { kind: 'wire', name: b.tempName().replace(/T$/, 'W'), nameSource: NameSource.Temp, type, loc: captureLocator() };
+  const w: WireIR = { kind: 'wire', id: b.newId(), name: b.tempName().replace(/T$/, 'W'), nameSource: NameSource.Temp, type, loc: captureLocator() };
   b.push(w);
   return wrap(w) as ValueOf<T>;
 }
@@ -28,7 +28,7 @@ function implicitClock(what: string) {
 /** A register without reset: its value is undefined until first written. */
 export function Reg<T extends HwType>(type: T): ValueOf<T> {
   const b = implicitClock('Reg');
-  const r: RegIR = { kind: 'reg', name: b.tempName().replace(/T$/, 'R'), nameSource: NameSource.Temp, type: passive(type), clock: b.clock!, reset: undefined, loc: captureLocator() };
+  const r: RegIR = { kind: 'reg', id: b.newId(), name: b.tempName().replace(/T$/, 'R'), nameSource: NameSource.Temp, type: passive(type), clock: b.clock!, reset: undefined, loc: captureLocator() };
   b.push(r);
   return wrap(r) as ValueOf<T>;
 }
@@ -46,6 +46,7 @@ export function RegInit<T extends HwType>(type: T, init: Data | Scalar): ValueOf
     init instanceof Data ? init.ref : makeLiteral(typeof init === 'boolean' ? (init ? 1n : 0n) : BigInt(init), type as Extract<HwType, { kind: 'uint' | 'sint' }>);
   const r: RegIR = {
     kind: 'reg',
+    id: b.newId(),
     name: b.tempName().replace(/T$/, 'R'),
     nameSource: NameSource.Temp,
     type: passive(type),

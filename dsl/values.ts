@@ -101,7 +101,7 @@ type Operable = Data | Scalar;
 function node(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
   const b = builder(`operation '${op}'`);
   const type = resultType(op, args.map((a) => a.type), consts);
-  const n: Node = { kind: 'node', name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
+  const n: Node = { kind: 'node', id: b.newId(), name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
   b.push(n);
   return n;
 }

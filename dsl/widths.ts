@@ -25,11 +25,19 @@ import type { HwType, SIntType, UIntType } from './types.ts';
 
 type Ground = UIntType | SIntType;
 
+// Result types are interned per width: million-op designs would otherwise
+// allocate one type object per operation.
+const uints: UIntType[] = [];
+const sints: SIntType[] = [];
+
 function sameKind(kind: 'uint' | 'sint', width: number): Ground {
-  return kind === 'uint' ? { kind: 'uint', width } : { kind: 'sint', width };
+  if (kind === 'uint') return u(width);
+  return (sints[width] ??= { kind: 'sint', width });
 }
 
-const u = (width: number): UIntType => ({ kind: 'uint', width });
+function u(width: number): UIntType {
+  return (uints[width] ??= { kind: 'uint', width });
+}
 
 /** Result type of a primitive operation; operands already checked for kind. */
 export function resultType(op: string, args: readonly HwType[], consts: readonly number[]): HwType {
@@ -66,13 +74,13 @@ export function resultType(op: string, args: readonly HwType[], consts: readonly
     case 'asUInt':
       return u(wa);
     case 'asSInt':
-      return { kind: 'sint', width: wa };
+      return sameKind('sint', wa);
     case 'asClock':
       return { kind: 'clock', width: 1 };
     case 'neg':
-      return { kind: 'sint', width: wa + 1 };
+      return sameKind('sint', wa + 1);
     case 'cvt':
-      return { kind: 'sint', width: kind === 'sint' ? wa : wa + 1 };
+      return sameKind('sint', kind === 'sint' ? wa : wa + 1);
     case 'cat':
       return u(wa + wb);
     case 'bits':

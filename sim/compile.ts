@@ -1,7 +1,10 @@
 // g++ invocations shared by the runtime archive and the model addons.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runTool } from './exec.ts';
 import type { Toolchain } from './toolchain.ts';
+
+const nativeIncludeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'native');
 
 /** Error from a failed tool run, with the first diagnostic up front and the full log attached. */
 export class SimBuildError extends Error {
@@ -39,6 +42,9 @@ export function cxxFlags(tc: Toolchain, trace: 'none' | 'fst' | 'vcd' | 'all'): 
     `-DVM_TRACE=${trace === 'none' ? '0' : '1'}`,
     `-DVM_TRACE_FST=${on('fst')}`,
     `-DVM_TRACE_VCD=${on('vcd')}`,
+    // Route Verilator's printing through hooks.cpp (to keep an assertion's message).
+    '-include',
+    path.join(nativeIncludeDir, 'printf-hook.h'),
     // Our harness supplies vl_fatal/vl_stop/vl_finish that throw instead of abort().
     '-DVL_USER_FATAL',
     '-DVL_USER_STOP',

@@ -21,6 +21,7 @@ export const harnessHash = hashOf([
   readFileSync(path.join(nativeDir, 'cycles.h')),
   readFileSync(path.join(nativeDir, 'harness.cpp')),
   readFileSync(path.join(nativeDir, 'hooks.cpp')),
+  readFileSync(path.join(nativeDir, 'printf-hook.h')),
 ]);
 
 const RUNTIME_SOURCES = ['verilated.cpp', 'verilated_threads.cpp', 'verilated_vcd_c.cpp', 'verilated_fst_c.cpp'];

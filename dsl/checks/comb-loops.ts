@@ -2,34 +2,72 @@
 // signals. Registers break paths; instances contribute the input-to-output
 // paths of their module; comb-read memories connect address to data.
 import { HashiError } from '../errors.ts';
-import type { ModuleIR, Operand, Stmt } from '../ir.ts';
+import type { Decl, ModuleIR, Operand, Stmt } from '../ir.ts';
 import type { SourceLoc } from '../locator.ts';
 import { LeafIds } from './leaves.ts';
 
 /** Per module: for each input leaf name, the output leaf names it reaches combinationally. */
 export type CombSummary = Map<string, Set<string>>;
 
+/**
+ * Vertices are leaves. A ground declaration is the vertex numbered by its
+ * declaration id (the common case, kept cheap for million-node designs);
+ * aggregate leaves get further numbers through their string keys. Edges are
+ * kept in flat arrays.
+ */
 class Graph {
-  readonly index = new Map<string, number>();
-  readonly labels: string[] = [];
-  readonly locs: (SourceLoc | undefined)[] = [];
-  readonly edges: number[][] = [];
+  private readonly byKey = new Map<string, number>();
+  readonly labels: (string | (() => string) | undefined)[];
+  readonly locs: (SourceLoc | undefined)[];
+  private from: number[] = [];
+  private to: number[] = [];
+  private csr: { start: Int32Array; targets: Int32Array } | undefined;
+
+  constructor(declCount: number) {
+    this.labels = new Array(declCount);
+    this.locs = new Array(declCount);
+  }
+
+  objectVertex(o: { readonly id: number }, label: () => string): number {
+    this.labels[o.id] ??= label;
+    return o.id;
+  }
 
   node(key: string, label: string): number {
-    let i = this.index.get(key);
+    let i = this.byKey.get(key);
     if (i === undefined) {
       i = this.labels.length;
-      this.index.set(key, i);
+      this.byKey.set(key, i);
       this.labels.push(label);
       this.locs.push(undefined);
-      this.edges.push([]);
     }
     return i;
   }
 
+  label(i: number): string {
+    const l = this.labels[i];
+    return l === undefined ? `#${i}` : typeof l === 'string' ? l : l();
+  }
+
   edge(from: number, to: number, loc: SourceLoc | undefined): void {
-    this.edges[from]!.push(to);
+    this.from.push(from);
+    this.to.push(to);
     this.locs[to] ??= loc;
+  }
+
+  /** Successors of every vertex, in compressed form (built once, after all edges). */
+  successors(): { start: Int32Array; targets: Int32Array } {
+    if (this.csr) return this.csr;
+    const n = this.labels.length;
+    const start = new Int32Array(n + 1);
+    for (const f of this.from) start[f + 1]!++;
+    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    const fill = start.slice(0, n);
+    const targets = new Int32Array(this.to.length);
+    for (let e = 0; e < this.from.length; e++) targets[fill[this.from[e]!]!++] = this.to[e]!;
+    this.from = [];
+    this.to = [];
+    return (this.csr = { start, targets });
   }
 }
 
@@ -49,7 +87,7 @@ export function checkCombLoops(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, Com
   const { graph } = buildGraph(m, summaries);
   const cycle = findCycle(graph);
   if (!cycle) return;
-  const names = cycle.map((i) => graph.labels[i]!);
+  const names = cycle.map((i) => graph.label(i));
   const loc = cycle.map((i) => graph.locs[i]).find((l) => l !== undefined);
   throw new HashiError(
     `combinational loop in module '${m.name}': ${[...names, names[0]].join(' -> ')}`,
@@ -61,8 +99,13 @@ export function checkCombLoops(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, Com
 
 function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>): { graph: Graph; ids: LeafIds } {
   const ids = new LeafIds();
-  const graph = new Graph();
-  const leavesOf = (o: Operand): number[] => ids.leavesOf(o).leaves.map((l) => graph.node(l.key, l.label));
+  const graph = new Graph(m.declCount);
+  const isGroundDecl = (o: Operand): o is Decl => (o.kind === 'port' || o.kind === 'wire' || o.kind === 'reg' || o.kind === 'node') && o.type.kind !== 'bundle' && o.type.kind !== 'vec';
+  const leavesOf = (o: Operand): number[] => {
+    if (o.kind === 'lit') return [];
+    if (isGroundDecl(o)) return [graph.objectVertex(o, () => (o as { name: string }).name)];
+    return ids.leavesOf(o).leaves.map((l) => graph.node(l.key, l.label));
+  };
   const depsOf = (o: Operand): number[] => [...leavesOf(o), ...indexOperands(o).flatMap(depsOf)];
   const isReg = (o: Operand): boolean => {
     const r = ids.leavesOf(o).root;
@@ -73,22 +116,35 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
     for (const s of stmts) {
       switch (s.kind) {
         case 'node': {
-          const to = graph.node(String(ids.idOf(s)), s.name);
-          for (const a of s.args) for (const from of depsOf(a)) graph.edge(from, to, s.loc);
+          const to = graph.objectVertex(s, () => s.name);
+          for (const a of s.args) {
+            if (a.kind === 'lit') continue;
+            if (isGroundDecl(a)) graph.edge(graph.objectVertex(a, () => (a as { name: string }).name), to, s.loc);
+            else for (const from of depsOf(a)) graph.edge(from, to, s.loc);
+          }
           break;
         }
         case 'connect': {
-          const sink = ids.leavesOf(s.sink).leaves;
-          const src = ids.leavesOf(s.src).leaves;
+          if (isGroundDecl(s.sink) && (isGroundDecl(s.src) || s.src.kind === 'lit')) {
+            if (s.sink.kind === 'reg') break; // a register's input is next-state, not a path
+            const t = leavesOf(s.sink)[0]!;
+            for (const from of leavesOf(s.src)) graph.edge(from, t, s.loc);
+            for (const c of conds) graph.edge(c, t, s.loc);
+            break;
+          }
+          // Leaves pair up in order (the shapes were checked on connect).
+          const flips = ids.leavesOf(s.sink).leaves.map((l) => l.flipped);
+          const sink = leavesOf(s.sink);
+          const src = leavesOf(s.src);
           const extra = [...indexOperands(s.sink).flatMap(depsOf), ...indexOperands(s.src).flatMap(depsOf), ...conds];
           sink.forEach((leaf, i) => {
             const other = src[i];
-            if (!other) return;
-            const [from, to, toOp] = leaf.flipped ? [leaf, other, s.src] : [other, leaf, s.sink];
-            if (isReg(toOp)) return; // a register's input is next-state, not a path
-            const t = graph.node(to.key, to.label);
-            graph.edge(graph.node(from.key, from.label), t, s.loc);
-            for (const d of extra) graph.edge(d, t, s.loc);
+            if (other === undefined) return;
+            const flipped = flips[i] ?? false;
+            if (isReg(flipped ? s.src : s.sink)) return; // a register's input is next-state, not a path
+            const [from, to] = flipped ? [leaf, other] : [other, leaf];
+            graph.edge(from, to, s.loc);
+            for (const d of extra) graph.edge(d, to, s.loc);
           });
           break;
         }
@@ -102,15 +158,15 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
           const summary = summaries.get(s.module);
           if (!summary) break;
           for (const [input, outputs] of summary) {
-            const from = graph.node(`${ids.idOf(s)}.${input}`, `${s.name}.${input}`);
-            for (const out of outputs) graph.edge(from, graph.node(`${ids.idOf(s)}.${out}`, `${s.name}.${out}`), s.loc);
+            const from = graph.node(`${s.id}.${input}`, `${s.name}.${input}`);
+            for (const out of outputs) graph.edge(from, graph.node(`${s.id}.${out}`, `${s.name}.${out}`), s.loc);
           }
           break;
         }
         case 'mem':
           for (const p of s.ports) {
             if (p.role !== 'reader' || s.readLatency !== 0) continue;
-            const at = `${ids.idOf(s)}.${p.name}`;
+            const at = `${s.id}.${p.name}`;
             const data = graph.node(`${at}.data`, `${s.name}.${p.name}.data`);
             graph.edge(graph.node(`${at}.addr`, `${s.name}.${p.name}.addr`), data, s.loc);
             graph.edge(graph.node(`${at}.en`, `${s.name}.${p.name}.en`), data, s.loc);
@@ -125,29 +181,30 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
   return { graph, ids };
 }
 
-/** Iterative DFS; returns the nodes of one cycle in order, if any. */
+/** Iterative DFS; returns the vertices of one cycle in order, if any. */
 function findCycle(g: Graph): number[] | undefined {
   const n = g.labels.length;
+  const { start, targets } = g.successors();
   const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
   const stack: number[] = [];
   const cursor: number[] = [];
-  for (let start = 0; start < n; start++) {
-    if (state[start]) continue;
-    stack.push(start);
-    cursor.push(0);
-    state[start] = 1;
+  for (let root = 0; root < n; root++) {
+    if (state[root]) continue;
+    stack.push(root);
+    cursor.push(start[root]!);
+    state[root] = 1;
     while (stack.length) {
-      const v = stack[stack.length - 1]!;
-      const edges = g.edges[v]!;
-      const i = cursor[cursor.length - 1]!;
-      if (i < edges.length) {
-        cursor[cursor.length - 1] = i + 1;
-        const w = edges[i]!;
+      const top = stack.length - 1;
+      const v = stack[top]!;
+      const i = cursor[top]!;
+      if (i < start[v + 1]!) {
+        cursor[top] = i + 1;
+        const w = targets[i]!;
         if (state[w] === 1) return stack.slice(stack.indexOf(w));
         if (state[w] === 0) {
           state[w] = 1;
           stack.push(w);
-          cursor.push(0);
+          cursor.push(start[w]!);
         }
       } else {
         state[v] = 2;
@@ -169,12 +226,14 @@ export function summarize(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSumm
   for (const p of m.ports) {
     // A port leaf's label is its path from the port (`in.valid`), which is
     // also how a parent's instance port leaves are keyed after the instance id.
+    const ground = p.type.kind !== 'bundle' && p.type.kind !== 'vec';
     for (const leaf of ids.leavesOf(p).leaves) {
-      const id = graph.node(leaf.key, leaf.label);
+      const id = ground ? graph.objectVertex(p, () => p.name) : graph.node(leaf.key, leaf.label);
       if ((p.dir === 'input') !== leaf.flipped) inputs.push([leaf.label, id]);
       else outputs.set(id, leaf.label);
     }
   }
+  const { start: succStart, targets } = graph.successors();
   for (const [name, start] of inputs) {
     const seen = new Uint8Array(graph.labels.length);
     const todo = [start];
@@ -184,7 +243,10 @@ export function summarize(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSumm
       const v = todo.pop()!;
       const out = outputs.get(v);
       if (out !== undefined && v !== start) reached.add(out);
-      for (const w of graph.edges[v]!) if (!seen[w]) (seen[w] = 1), todo.push(w);
+      for (let e = succStart[v]!; e < succStart[v + 1]!; e++) {
+        const w = targets[e]!;
+        if (!seen[w]) (seen[w] = 1), todo.push(w);
+      }
     }
     if (reached.size) summary.set(name, reached);
   }

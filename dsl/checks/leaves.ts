@@ -1,5 +1,6 @@
 // Ground-level leaves of references, shared by the structural checks: a
 // reference like `io.out` stands for leaves `io.out.valid`, `io.out.bits`, ...
+// Keys start with the declaration's per-module id.
 import type { Operand } from '../ir.ts';
 import type { HwType } from '../types.ts';
 
@@ -15,22 +16,14 @@ export interface Leaf {
 export type Root = Exclude<Operand, { kind: 'subfield' | 'subindex' | 'subaccess' | 'lit' }>;
 
 export class LeafIds {
-  private readonly ids = new Map<object, number>();
-
-  idOf(o: object): number {
-    let id = this.ids.get(o);
-    if (id === undefined) this.ids.set(o, (id = this.ids.size));
-    return id;
-  }
-
   private rootKey(r: Root): { key: string; label: string } {
     switch (r.kind) {
       case 'instport':
-        return { key: `${this.idOf(r.inst)}.${r.port.name}`, label: `${r.inst.name}.${r.port.name}` };
+        return { key: `${r.inst.id}.${r.port.name}`, label: `${r.inst.name}.${r.port.name}` };
       case 'memfield':
-        return { key: `${this.idOf(r.mem)}.${r.port.name}.${r.field}`, label: `${r.mem.name}.${r.port.name}.${r.field}` };
+        return { key: `${r.mem.id}.${r.port.name}.${r.field}`, label: `${r.mem.name}.${r.port.name}.${r.field}` };
       default:
-        return { key: String(this.idOf(r)), label: r.name };
+        return { key: String(r.id), label: r.name };
     }
   }
 

@@ -45,7 +45,7 @@ function emitExtModule(m: ModuleIR, out: TextSink): void {
 
 function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
   const names = assignNames(m);
-  const name = (d: Named): string => names.get(d)!;
+  const name = (d: Named): string => names[d.id]!;
   const ref = (o: Operand): string => {
     switch (o.kind) {
       case 'lit':

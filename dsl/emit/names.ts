@@ -1,6 +1,7 @@
 // Final, unique names for one module: ports first, then declarations in order.
 // A clash gets `_1`, `_2`, ... in elaboration order, so output is deterministic.
 import type { Named, Stmt } from '../ir.ts';
+import { NameSource } from '../ir.ts';
 import type { ModuleIR } from '../ir.ts';
 
 // Words the FIRRTL parser treats as statement or type keywords.
@@ -16,11 +17,19 @@ function sanitize(name: string): string {
   return reserved.has(t) ? `${t}_` : t;
 }
 
-export function assignNames(m: ModuleIR): Map<Named, string> {
+/** Final names indexed by declaration id. */
+/**
+ * Final names indexed by declaration id. Chosen names (ports, explicit and
+ * automatic ones) are claimed first, in order; temporaries then take
+ * `<base>` or `<base>_<n>`, skipping chosen names. Temporary bases all end in
+ * `_T` (or `_W`, `_R`, `_M`), never in a digit, so two temporaries cannot
+ * collide and need no bookkeeping: a million of them stay cheap.
+ */
+export function assignNames(m: ModuleIR): string[] {
   const taken = new Set<string>();
-  // Next suffix to try per base name: keeps thousands of `_T`s linear.
   const nextSuffix = new Map<string, number>();
-  const names = new Map<Named, string>();
+  const names = new Array<string>(m.declCount);
+  const temps: Named[] = [];
   const claim = (d: Named): void => {
     const want = sanitize(d.name);
     let name = want;
@@ -30,7 +39,7 @@ export function assignNames(m: ModuleIR): Map<Named, string> {
       nextSuffix.set(want, i + 1);
     }
     taken.add(name);
-    names.set(d, name);
+    names[d.id] = name;
   };
   for (const p of m.ports) claim(p);
   const walk = (stmts: readonly Stmt[]): void => {
@@ -39,10 +48,20 @@ export function assignNames(m: ModuleIR): Map<Named, string> {
         walk(s.then);
         if (s.otherwise) walk(s.otherwise);
       } else if (s.kind === 'wire' || s.kind === 'reg' || s.kind === 'node' || s.kind === 'inst' || s.kind === 'mem') {
-        claim(s);
+        if (s.nameSource === NameSource.Temp && /^_[A-Za-z0-9_$]*[TWRM]$/.test(s.name)) temps.push(s);
+        else claim(s);
       }
     }
   };
   walk(m.body);
+  const tempCount = new Map<string, number>();
+  for (const d of temps) {
+    const base = d.name;
+    let n = tempCount.get(base) ?? 0;
+    let name = n === 0 ? base : `${base}_${n}`;
+    while (taken.has(name)) name = `${base}_${++n}`;
+    tempCount.set(base, n + 1);
+    names[d.id] = name;
+  }
   return names;
 }
