@@ -25,7 +25,7 @@ import {
   type FixedTensor,
   type Po2,
 } from '../../lib/index.ts';
-import { firstMismatch, harness, runHarness } from './harness.ts';
+import { extremeInputs, firstMismatch, harness, runHarness } from './harness.ts';
 
 const N = 6;
 const ACT = qformat(3, 3);
@@ -67,7 +67,8 @@ describe('Po2 adder tree corner cases in Verilator', () => {
   it('matches the golden dot product in every mode', () => {
     const p = new Prng(7);
     const corners = [rawMin(ACT), rawMax(ACT), 0n, -1n].map((r) => fixedTensor([1, 1, N], ACT, new Array<bigint>(N).fill(r)));
-    const xs: FixedTensor[] = [...corners, ...Array.from({ length: 500 }, () => randomTensor(p, [1, 1, N], ACT, 0.3))];
+    const extremes = extremeInputs(weights, OUT, ACT).map((d) => fixedTensor([1, 1, N], ACT, d));
+    const xs: FixedTensor[] = [...corners, ...extremes, ...Array.from({ length: 500 }, () => randomTensor(p, [1, 1, N], ACT, 0.3))];
     const got = runHarness(sim, h, xs.map((x) => ({ x })));
     for (const [name, mode] of Object.entries(modes)) {
       const want = xs.map((x) => linearAcc(x, weights, OUT, { mode, bias }));

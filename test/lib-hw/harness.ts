@@ -99,3 +99,21 @@ export function firstMismatch(got: readonly bigint[][], want: readonly (readonly
   }
   return undefined;
 }
+
+/**
+ * For each output row of OI weights, the two inputs that drive its sum to the
+ * ends of its exact range (every activation at the format's extreme matching
+ * its weight's sign): every node of that tree then reaches its range end too.
+ */
+export function extremeInputs(weights: readonly { sign: number }[], outC: number, fmt: QFormat): bigint[][] {
+  const n = weights.length / outC;
+  const lo = -(1n << BigInt(formatWidth(fmt) - 1));
+  const hi = -lo - 1n;
+  const out: bigint[][] = [];
+  for (let o = 0; o < outC; o++) {
+    const row = weights.slice(o * n, (o + 1) * n);
+    out.push(row.map((w) => (w.sign < 0 ? lo : hi)));
+    out.push(row.map((w) => (w.sign < 0 ? hi : lo)));
+  }
+  return out;
+}

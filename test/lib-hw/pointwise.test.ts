@@ -26,7 +26,7 @@ import {
   type LayerOutputOptions,
   type Po2,
 } from '../../lib/index.ts';
-import { firstMismatch, harness, runHarness } from './harness.ts';
+import { extremeInputs, firstMismatch, harness, runHarness } from './harness.ts';
 
 const SHAPE = [2, 2, 8] as const;
 const OUT_C = 4;
@@ -67,7 +67,11 @@ const h = harness('PointwiseHwTest', { x: { shape: SHAPE, fmt: ACT } }, ({ x }) 
 function inputs(n: number): FixedTensor[] {
   const size = SHAPE[0] * SHAPE[1] * SHAPE[2];
   const corners = [rawMin(ACT), rawMax(ACT)].map((r) => fixedTensor(SHAPE, ACT, new Array<bigint>(size).fill(r)));
-  return [...corners, ...Array.from({ length: n }, () => randomTensor(p, SHAPE, ACT, 0.3))];
+  // Every tree at both ends of its range (the same extreme pixel everywhere).
+  const extremes = Object.values(variants).flatMap((v) =>
+    extremeInputs(v.weights, OUT_C, ACT).map((px) => fixedTensor(SHAPE, ACT, Array.from({ length: size }, (_, i) => px[i % SHAPE[2]]!))),
+  );
+  return [...corners, ...extremes, ...Array.from({ length: n }, () => randomTensor(p, SHAPE, ACT, 0.3))];
 }
 
 describe('unrolled Po2 pointwise in Verilator', () => {
@@ -77,7 +81,7 @@ describe('unrolled Po2 pointwise in Verilator', () => {
   });
   afterAll(() => sim?.close());
 
-  it('matches the golden accumulator and layer output element by element', () => {
+  it('matches the golden accumulator and layer output element by element, range ends included', () => {
     const xs = inputs(400);
     const got = runHarness(sim, h, xs.map((x) => ({ x })));
     for (const [name, v] of Object.entries(variants)) {
