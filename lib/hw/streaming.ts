@@ -1,5 +1,6 @@
 /**
- * Streaming hardened convolutions: one pixel (all C channels) per cycle, k x k
+ * Streaming hardened convolutions (conv2d, pointwise = conv2d with k = 1,
+ * depthwise): one pixel (all C channels) per cycle, k x k
  * window from line buffers built of registers, weights still wired into one
  * Po2 adder tree per output channel (the trees are shared by every pixel; the
  * unrolled layers in layers.ts instead build one tree per output element).
@@ -33,7 +34,7 @@ import { EXACT, alignBias, type AccumulateMode } from '../golden/accumulate.ts';
 import type { BiasVector } from '../golden/conv.ts';
 import type { Po2 } from '../po2/po2.ts';
 import { Po2Dot, encodeWeights, modeName } from './dot-module.ts';
-import { conv2dPlan } from './layers.ts';
+import { conv2dPlan, depthwisePlan } from './layers.ts';
 import { fitWidth } from './post.ts';
 
 export interface StreamingConvOptions {
@@ -88,6 +89,23 @@ export function streamingConv2d(
   kernel: number,
   opts: StreamingConvOptions,
 ): StreamingConvResult {
+  return streamingCore(io, act, weights, outC, kernel, opts, false);
+}
+
+/** A k x k, stride-1 depthwise Po2 convolution over a pixel stream (HWC weights, as depthwiseAcc). */
+export function streamingDepthwise(io: StreamingConvPorts, act: QFormat, weights: readonly Po2[], kernel: number, opts: StreamingConvOptions): StreamingConvResult {
+  return streamingCore(io, act, weights, io.pixel.length, kernel, opts, true);
+}
+
+function streamingCore(
+  io: StreamingConvPorts,
+  act: QFormat,
+  weights: readonly Po2[],
+  outC: number,
+  kernel: number,
+  opts: StreamingConvOptions,
+  depthwise: boolean,
+): StreamingConvResult {
   const C = io.pixel.length;
   const { height: H, width: W } = opts;
   const k = kernel;
@@ -100,7 +118,8 @@ export function streamingConv2d(
   const every = opts.pipelineEvery ?? 0;
   // The accumulator format and tree depth: those of the unrolled layer over one frame
   // (interior windows have every tap; border windows have a subset of the same trees).
-  const plan = conv2dPlan([H, W, C], act, weights, outC, k, { padding, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) });
+  const planOpts = { padding, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) };
+  const plan = depthwise ? depthwisePlan([H, W, C], act, weights, k, planOpts) : conv2dPlan([H, W, C], act, weights, outC, k, planOpts);
   const Hg = H + p;
   const Wg = W + p;
 
@@ -166,8 +185,8 @@ export function streamingConv2d(
     const ws: Po2[] = [];
     for (let ky = 0; ky < k; ky++)
       for (let kx = 0; kx < k; kx++)
-        for (let ch = 0; ch < C; ch++) {
-          const w = weights[((oc * k + ky) * k + kx) * C + ch] as Po2;
+        for (let ch = depthwise ? oc : 0; ch < (depthwise ? oc + 1 : C); ch++) {
+          const w = (depthwise ? weights[(ky * k + kx) * C + ch] : weights[((oc * k + ky) * k + kx) * C + ch]) as Po2;
           if (w.sign === 0) continue;
           inputs.push((win[kx] as SIntValue[][])[ky]![ch] as SIntValue);
           ws.push(w);

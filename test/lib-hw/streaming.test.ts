@@ -1,8 +1,8 @@
 // Streaming Po2 layers (pixel per cycle, line buffers, valid/ready) in
 // Verilator: several frames with random input gaps, every output pixel compared
 // with the golden layer on the whole frame. One model holds a 3x3 'same', a
-// 3x3 'valid' and a pointwise layer, each with its own handshake ports (their
-// ready patterns differ).
+// 3x3 'valid', a pointwise and a 3x3 depthwise layer, each with its own
+// handshake ports (their ready patterns differ).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bool, IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
 import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
@@ -12,12 +12,15 @@ import {
   Prng,
   conv2dAcc,
   conv2dPlan,
+  depthwiseAcc,
+  depthwisePlan,
   expRange,
   formatWidth,
   qformat,
   randomSparsePo2,
   randomTensor,
   streamingConv2d,
+  streamingDepthwise,
   truncating,
   type AccumulateMode,
   type BiasVector,
@@ -35,6 +38,7 @@ const range = expRange(-3, 1);
 const biasFmt = qformat(3, 1);
 
 interface Layer {
+  readonly depthwise?: boolean;
   readonly k: number;
   readonly padding: 'same' | 'valid';
   readonly weights: Po2[];
@@ -47,7 +51,9 @@ const layers: Record<string, Layer> = {
   same: { k: 3, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.3), mode: EXACT, bias: { raw: [3n, -5n, 0n], fmt: biasFmt }, pipelineEvery: 2 },
   valid: { k: 3, padding: 'valid', weights: randomSparsePo2(p, OC * 9 * C, range, 0.6), mode: truncating(1), pipelineEvery: 0 },
   pw: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0), mode: EXACT, pipelineEvery: 1 },
+  dw: { depthwise: true, k: 3, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0), mode: truncating(2, 'subtract-floored'), pipelineEvery: 1 },
 };
+const outCh = (l: Layer): number => (l.depthwise ? C : OC);
 const info: Record<string, { latency: number; outH: number; outW: number }> = {};
 
 const Top = defineModule({
@@ -57,14 +63,9 @@ const Top = defineModule({
       const spec: Record<string, PortSpec> = { [`${name}_in_valid`]: Input(Bool()) };
       for (let ch = 0; ch < C; ch++) spec[`${name}_x_${ch}`] = Input(SInt(formatWidth(ACT)));
       const io = IO(spec) as Record<string, SIntValue | BoolValue>;
-      const s = streamingConv2d(
-        { valid: io[`${name}_in_valid`] as BoolValue, pixel: Array.from({ length: C }, (_, ch) => io[`${name}_x_${ch}`] as SIntValue) },
-        ACT,
-        l.weights,
-        OC,
-        l.k,
-        { height: H, width: W, padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) },
-      );
+      const ports = { valid: io[`${name}_in_valid`] as BoolValue, pixel: Array.from({ length: C }, (_, ch) => io[`${name}_x_${ch}`] as SIntValue) };
+      const opts = { height: H, width: W, padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
+      const s = l.depthwise ? streamingDepthwise(ports, ACT, l.weights, l.k, opts) : streamingConv2d(ports, ACT, l.weights, OC, l.k, opts);
       const ospec: Record<string, PortSpec> = { [`${name}_in_ready`]: Output(Bool()), [`${name}_out_valid`]: Output(Bool()) };
       s.acc.forEach((v, i) => (ospec[`${name}_y_${i}`] = Output(SInt(v.width))));
       const o = IO(ospec) as Record<string, SIntValue | BoolValue>;
@@ -124,14 +125,16 @@ describe('streaming Po2 layers in Verilator', () => {
       sim.step();
       for (const name of Object.keys(layers)) {
         if (accepted[name]) cursor[name]!++;
-        if (sim.peek(`${name}_out_valid`) === 1) seen[name]!.push(Array.from({ length: OC }, (_, o) => BigInt(sim.peek(`${name}_y_${o}`))));
+        if (sim.peek(`${name}_out_valid`) === 1) seen[name]!.push(Array.from({ length: outCh(layers[name]!) }, (_, o) => BigInt(sim.peek(`${name}_y_${o}`))));
       }
     }
     for (const [name, l] of Object.entries(layers)) {
       expect(cursor[name], `${name}: every pixel accepted`).toBe(total);
+      const o = { padding: l.padding, mode: l.mode, ...(l.bias ? { bias: l.bias } : {}) };
       const want = frames.flatMap((f) => {
-        const acc = conv2dAcc(f, l.weights, OC, l.k, { padding: l.padding, mode: l.mode, ...(l.bias ? { bias: l.bias } : {}) });
-        return Array.from({ length: acc.shape[0] * acc.shape[1] }, (_, px) => acc.data.slice(px * OC, (px + 1) * OC));
+        const acc = l.depthwise ? depthwiseAcc(f, l.weights, l.k, o) : conv2dAcc(f, l.weights, OC, l.k, o);
+        const n = outCh(l);
+        return Array.from({ length: acc.shape[0] * acc.shape[1] }, (_, px) => acc.data.slice(px * n, (px + 1) * n));
       });
       expect(seen[name]!.length, `${name}: output pixels`).toBe(want.length);
       for (let i = 0; i < want.length; i++) expect(seen[name]![i], `${name}: output pixel ${i}`).toEqual(want[i]);
@@ -139,7 +142,8 @@ describe('streaming Po2 layers in Verilator', () => {
     expect(info.same!.outH * info.same!.outW).toBe(H * W);
     // The window register plus the tree's pipeline stages (as in the unrolled layer).
     for (const [name, l] of Object.entries(layers)) {
-      const plan = conv2dPlan([H, W, C], ACT, l.weights, OC, l.k, { padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) });
+      const o = { padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
+      const plan = l.depthwise ? depthwisePlan([H, W, C], ACT, l.weights, l.k, o) : conv2dPlan([H, W, C], ACT, l.weights, OC, l.k, o);
       expect(info[name]!.latency, name).toBe(1 + plan.latency);
     }
     expect(info.pw!.latency).toBeGreaterThanOrEqual(2);
