@@ -46,7 +46,7 @@ export const po2LayerDefaults = {
   height: 1,
   width: 1,
   /**
-   * Streaming form (stride 1): one pixel per cycle on ports in_valid/in_ready,
+   * Streaming form: one pixel per cycle on ports in_valid/in_ready,
    * x_0 .. x_{C-1}, out_valid, y_0 .. y_{outC-1}; line buffers for a frame of
    * height x width. Default: unrolled over the whole frame.
    */
@@ -104,7 +104,6 @@ export function po2LayerBody(p: Po2LayerParams, g: LayerGeometry): Record<string
 }
 
 function streamingBody(p: Po2LayerParams, g: LayerGeometry): Record<string, SIntValue | BoolValue> {
-  if (g.stride !== 1) throw new RangeError('the streaming form has stride 1 only');
   const act = actFormat(p);
   const spec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
   for (let i = 0; i < p.channels; i++) spec[`x_${i}`] = Input(SInt(formatWidth(act)));
@@ -116,7 +115,7 @@ function streamingBody(p: Po2LayerParams, g: LayerGeometry): Record<string, SInt
     weights,
     p.outChannels,
     g.kernel,
-    { height: p.height, width: p.width, padding: g.padding, mode: layerMode(p), pipelineEvery: p.pipelineEvery, ...(bias ? { bias } : {}) },
+    { height: p.height, width: p.width, padding: g.padding, stride: g.stride, mode: layerMode(p), pipelineEvery: p.pipelineEvery, ...(bias ? { bias } : {}) },
   );
   const y = layerOutputHw({ shape: [1, 1, p.outChannels], fmt: s.fmt, data: s.acc, channelRanges: s.channelRanges }, { out: act, activation: p.activation as Activation });
   const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };

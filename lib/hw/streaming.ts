@@ -5,7 +5,7 @@
  * Po2 adder tree per output channel (the trees are shared by every pixel; the
  * unrolled layers in layers.ts instead build one tree per output element).
  *
- * Protocol (stride 1, odd k; k = 1 is the pointwise layer):
+ * Protocol (stride 1 or 2, odd k; k = 1 is the pointwise layer):
  *  - input: `valid` with the pixel, `ready` from the layer; a pixel moves when
  *    both are high. Pixels of an H x W frame arrive in raster order (HWC), with
  *    any idle cycles in between; frames follow each other.
@@ -42,6 +42,8 @@ export interface StreamingConvOptions {
   readonly height: number;
   readonly width: number;
   readonly padding?: 'same' | 'valid';
+  /** 1 (default) or 2: with 2, only every other window in each direction is an output. */
+  readonly stride?: number;
   readonly mode?: AccumulateMode;
   readonly bias?: BiasVector;
   readonly pipelineEvery?: number;
@@ -111,6 +113,8 @@ function streamingCore(
   const k = kernel;
   if (k % 2 !== 1) throw new RangeError(`streamingConv2d: odd kernels only, got ${k}`);
   const padding = opts.padding ?? 'same';
+  const stride = opts.stride ?? 1;
+  if (stride !== 1 && stride !== 2) throw new RangeError(`streaming: stride must be 1 or 2, got ${stride}`);
   const p = padding === 'same' ? (k - 1) / 2 : 0;
   const aw = formatWidth(act);
   for (const v of io.pixel) if (v.width !== aw) throw new RangeError(`streamingConv2d: a ${v.width}-bit pixel channel, format needs ${aw}`);
@@ -118,7 +122,7 @@ function streamingCore(
   const every = opts.pipelineEvery ?? 0;
   // The accumulator format and tree depth: those of the unrolled layer over one frame
   // (interior windows have every tap; border windows have a subset of the same trees).
-  const planOpts = { padding, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) };
+  const planOpts = { padding, stride, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) };
   const plan = depthwise ? depthwisePlan([H, W, C], act, weights, k, planOpts) : conv2dPlan([H, W, C], act, weights, outC, k, planOpts);
   const Hg = H + p;
   const Wg = W + p;
@@ -175,7 +179,10 @@ function streamingCore(
   });
   const first = k - 1 - p;
   const emit = RegInit(Bool(), false);
-  emit.connect(adv.and(primed).and(r.geq(first)).and(c.geq(first)));
+  let at = adv.and(primed).and(r.geq(first)).and(c.geq(first));
+  // Stride 2: output (oy, ox) completes at (first + 2 oy, first + 2 ox).
+  if (stride === 2) at = at.and(r.bit(0).eq(first & 1)).and(c.bit(0).eq(first & 1));
+  emit.connect(at);
 
   // One tree per output channel over the (masked) window.
   const accW = formatWidth(plan.fmt);

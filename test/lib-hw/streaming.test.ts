@@ -1,7 +1,7 @@
 // Streaming Po2 layers (pixel per cycle, line buffers, valid/ready) in
 // Verilator: several frames with random input gaps, every output pixel compared
 // with the golden layer on the whole frame. One model holds a 3x3 'same', a
-// 3x3 'valid', a pointwise and a 3x3 depthwise layer, each with its own
+// 3x3 'valid', two stride-2, a pointwise and a 3x3 depthwise layer, each with its own
 // handshake ports (their ready patterns differ).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bool, IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
@@ -39,6 +39,7 @@ const biasFmt = qformat(3, 1);
 
 interface Layer {
   readonly depthwise?: boolean;
+  readonly stride?: number;
   readonly k: number;
   readonly padding: 'same' | 'valid';
   readonly weights: Po2[];
@@ -51,6 +52,8 @@ const layers: Record<string, Layer> = {
   same: { k: 3, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.3), mode: EXACT, bias: { raw: [3n, -5n, 0n], fmt: biasFmt }, pipelineEvery: 2 },
   valid: { k: 3, padding: 'valid', weights: randomSparsePo2(p, OC * 9 * C, range, 0.6), mode: truncating(1), pipelineEvery: 0 },
   pw: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0), mode: EXACT, pipelineEvery: 1 },
+  s2: { k: 3, stride: 2, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.5), mode: EXACT, pipelineEvery: 0 },
+  s2v: { k: 3, stride: 2, padding: 'valid', weights: randomSparsePo2(p, OC * 9 * C, range, 0.5), mode: EXACT, pipelineEvery: 3 },
   dw: { depthwise: true, k: 3, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0), mode: truncating(2, 'subtract-floored'), pipelineEvery: 1 },
 };
 const outCh = (l: Layer): number => (l.depthwise ? C : OC);
@@ -64,7 +67,7 @@ const Top = defineModule({
       for (let ch = 0; ch < C; ch++) spec[`${name}_x_${ch}`] = Input(SInt(formatWidth(ACT)));
       const io = IO(spec) as Record<string, SIntValue | BoolValue>;
       const ports = { valid: io[`${name}_in_valid`] as BoolValue, pixel: Array.from({ length: C }, (_, ch) => io[`${name}_x_${ch}`] as SIntValue) };
-      const opts = { height: H, width: W, padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
+      const opts = { height: H, width: W, stride: l.stride ?? 1, padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
       const s = l.depthwise ? streamingDepthwise(ports, ACT, l.weights, l.k, opts) : streamingConv2d(ports, ACT, l.weights, OC, l.k, opts);
       const ospec: Record<string, PortSpec> = { [`${name}_in_ready`]: Output(Bool()), [`${name}_out_valid`]: Output(Bool()) };
       s.acc.forEach((v, i) => (ospec[`${name}_y_${i}`] = Output(SInt(v.width))));
@@ -130,7 +133,7 @@ describe('streaming Po2 layers in Verilator', () => {
     }
     for (const [name, l] of Object.entries(layers)) {
       expect(cursor[name], `${name}: every pixel accepted`).toBe(total);
-      const o = { padding: l.padding, mode: l.mode, ...(l.bias ? { bias: l.bias } : {}) };
+      const o = { padding: l.padding, stride: l.stride ?? 1, mode: l.mode, ...(l.bias ? { bias: l.bias } : {}) };
       const want = frames.flatMap((f) => {
         const acc = l.depthwise ? depthwiseAcc(f, l.weights, l.k, o) : conv2dAcc(f, l.weights, OC, l.k, o);
         const n = outCh(l);
@@ -142,7 +145,7 @@ describe('streaming Po2 layers in Verilator', () => {
     expect(info.same!.outH * info.same!.outW).toBe(H * W);
     // The window register plus the tree's pipeline stages (as in the unrolled layer).
     for (const [name, l] of Object.entries(layers)) {
-      const o = { padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
+      const o = { padding: l.padding, stride: l.stride ?? 1, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
       const plan = l.depthwise ? depthwisePlan([H, W, C], ACT, l.weights, l.k, o) : conv2dPlan([H, W, C], ACT, l.weights, OC, l.k, o);
       expect(info[name]!.latency, name).toBe(1 + plan.latency);
     }
