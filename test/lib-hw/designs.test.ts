@@ -54,3 +54,36 @@ describe('designs/po2-conv3x3.ts in Verilator', () => {
     expect(check(sim, p, { kernel: 3, stride: 2, padding: 'same' })).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('designs/po2-conv3x3.ts streaming=true in Verilator', () => {
+  const p = { ...po2LayerDefaults, channels: 2, outChannels: 2, actBits: 6, sparsity: 0.4, seed: 3, height: 3, width: 4, stride: 1, padding: 'same', activation: 'relu', bias: true, streaming: true };
+  let sim: DesignSimulator;
+  beforeAll(async () => {
+    sim = await simulate(Po2Conv3x3, p);
+  });
+  afterAll(() => sim?.close());
+  it('streams two frames and matches the golden layer output', () => {
+    const act = actFormat(p);
+    const shape: Shape3 = [p.height, p.width, p.channels];
+    const prng = new Prng(4);
+    const frames = [randomTensor(prng, shape, act, 0.3), randomTensor(prng, shape, act, 0.3)];
+    const { weights, bias } = layerWeights(p, 3);
+    const want = frames.flatMap((f) => layerOutput(conv2dAcc(f, weights, p.outChannels, 3, { padding: 'same', mode: layerMode(p), ...(bias ? { bias } : {}) }), { out: act, activation: 'relu' }).data);
+    const pixels = frames.flatMap((f) => Array.from({ length: p.height * p.width }, (_, i) => f.data.slice(i * p.channels, (i + 1) * p.channels)));
+    sim.poke('in_valid', 0);
+    sim.reset(1);
+    const got: bigint[] = [];
+    let next = 0;
+    for (let cycle = 0; cycle < 200; cycle++) {
+      const have = next < pixels.length;
+      sim.poke('in_valid', have ? 1 : 0);
+      for (let ch = 0; ch < p.channels; ch++) sim.poke(`x_${ch}`, have ? pixels[next]![ch]! : 0n);
+      const take = have && sim.peek('in_ready') === 1;
+      sim.step();
+      if (take) next++;
+      if (sim.peek('out_valid') === 1) for (let o = 0; o < p.outChannels; o++) got.push(BigInt(sim.peek(`y_${o}`)));
+    }
+    expect(next).toBe(pixels.length);
+    expect(got).toEqual(want);
+  });
+});
