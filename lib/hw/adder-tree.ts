@@ -41,7 +41,7 @@ import { RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
 import type { SIntValue, UIntValue } from '../../dsl/index.ts';
 import { floorShift, signedWidth } from '../fixed/bigint.ts';
 import { formatWidth, rawMax, rawMin, type QFormat } from '../fixed/format.ts';
-import type { AccumulateMode } from '../golden/accumulate.ts';
+import { po2TermRange, type AccumulateMode } from '../golden/accumulate.ts';
 import type { Po2 } from '../po2/po2.ts';
 
 export interface Po2TreeTerm {
@@ -313,5 +313,15 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
     out = L === 0 ? high : cl === 0n ? high.shl(L) : high.asUInt().cat(constUInt(cl, L)).asSInt();
     if (every > 0 && levels % every === 0) out = RegNext(out);
   }
+  // The tree's range must be the golden model's exact range (po2TermRange per term, plus the bias).
+  let glo = bias;
+  let ghi = bias;
+  for (const t of nz) {
+    const [a, b] = po2TermRange(t.w, opts.act, opts.accFrac, opts.mode);
+    glo += a;
+    ghi += b;
+  }
+  if (glo !== lo || ghi !== hi) throw new Error(`hashi internal: adder tree range [${lo}, ${hi}] differs from the golden [${glo}, ${ghi}]`);
+  if (out.width !== signedWidth(lo, hi)) throw new Error(`hashi internal: adder tree output is ${out.width} bits, its range needs ${signedWidth(lo, hi)}`);
   return { out, range: [lo, hi], latency, adders: emitter.adders, negs, levels };
 }
