@@ -10,8 +10,9 @@
  *  - k < 0 (truncating mode only): the activation is floored, `x.shr(-k)`
  *    (an arithmetic shift, wiring). A negative weight in the default
  *    'floor-signed' mode floors -x, so those leaves are `x.neg().shr(-k)`: one
- *    negation ($neg) per such leaf, reported in `negs`. 'subtract-floored'
- *    needs none (the floored activation is subtracted).
+ *    negation per such leaf (firtool writes 0 - x, a $sub in Yosys), reported
+ *    in `negs`. 'subtract-floored' needs none (the floored activation is
+ *    subtracted).
  * Zero weights make no hardware at all.
  *
  * Signs: a node carries its hardware value h and a sign s (true value s * h).
@@ -35,7 +36,9 @@
  * every output of the layer has the same latency), so latency = floor(levels / k).
  * The final constant (bias) adder, when there is one, is the last level.
  *
- * Adders built: (terms - 1) + (1 if a bias or an all-negative tree) + negs.
+ * Adders built: (terms - 1) + negs + (1 for a bias or an all-negative tree,
+ * unless that constant lies entirely below the root's LSB and is wired in);
+ * `treeAdders` (layers.ts) predicts it from the weights alone.
  */
 import { RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
 import type { SIntValue, UIntValue } from '../../dsl/index.ts';
