@@ -28,8 +28,37 @@ function isInternal(path: string): boolean {
   return path.startsWith(dslDir) || path.startsWith('node:') || path.includes(`${sep}node_modules${sep}`) || !isAbsolute(path);
 }
 
-/** The first stack frame outside hashi's dsl/ and outside node_modules. */
+// Set by transformed code before each statement (see naming/runtime.ts); when
+// present it is the locator, with no stack walk at all.
+let current: SourceLoc | undefined;
+
+export function setCurrentLocator(loc: SourceLoc | undefined): void {
+  current = loc;
+}
+
+/** Run `fn` (e.g. a child module's body) and then put back the caller's statement locator. */
+export function keepingLocator<T>(fn: () => T): T {
+  const saved = current;
+  try {
+    return fn();
+  } finally {
+    current = saved;
+  }
+}
+
+/** Locators for a transformed file's sites, from its URL and flat [line, col, ...] pairs. */
+export function locatorTable(fileUrl: string, pairs: readonly number[]): SourceLoc[] {
+  const path = toPath(fileUrl);
+  const rel = relative(projectRoot, path);
+  const file = rel.startsWith('..') ? path : rel.split(sep).join('/');
+  const out: SourceLoc[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) out.push({ file, line: pairs[i]!, col: pairs[i + 1]! });
+  return out;
+}
+
+/** The user's current statement (transformed code), else the first stack frame outside hashi's dsl/ and node_modules. */
 export function captureLocator(): SourceLoc | undefined {
+  if (current) return current;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 30;
   const stack = new Error().stack ?? '';
@@ -51,7 +80,13 @@ export function formatLoc(loc: SourceLoc): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
+// Statements from one source line share one SourceLoc object; format it once.
+const firrtlText = new WeakMap<SourceLoc, string>();
+
 /** FIRRTL's locator syntax: `@[file line:col]`. */
 export function firrtlLoc(loc: SourceLoc | undefined): string {
-  return loc ? ` @[${loc.file} ${loc.line}:${loc.col}]` : '';
+  if (!loc) return '';
+  let text = firrtlText.get(loc);
+  if (text === undefined) firrtlText.set(loc, (text = ` @[${loc.file} ${loc.line}:${loc.col}]`));
+  return text;
 }

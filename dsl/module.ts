@@ -10,7 +10,7 @@ import { IO } from './io.ts';
 import { HashiError } from './errors.ts';
 import type { CircuitIR, InstPort, Instance, ModuleIR, Port } from './ir.ts';
 import { NameSource } from './ir.ts';
-import { captureLocator } from './locator.ts';
+import { captureLocator, keepingLocator } from './locator.ts';
 import type { SourceLoc } from './locator.ts';
 import { AsyncReset, Clock, Reset } from './types.ts';
 import { Data, wrap } from './values.ts';
@@ -120,7 +120,7 @@ class Elaboration {
       b.clock = clock;
       b.reset = reset;
     }
-    const io = withBuilder(b, () => def.spec.body(params));
+    const io = keepingLocator(() => withBuilder(b, () => def.spec.body(params)));
     checkInitialization(ir);
     checkCombLoops(ir, this.summaries);
     const result = { ir, io };
@@ -146,7 +146,7 @@ class Elaboration {
       implicitClockReset: false,
       ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec) },
     };
-    const io = withBuilder(new ModuleBuilder(ir), () => IO(spec.ports(params as never)));
+    const io = keepingLocator(() => withBuilder(new ModuleBuilder(ir), () => IO(spec.ports(params as never))));
     const result = { ir, io };
     perDef.set(key, result);
     this.order.push(ir);

@@ -98,7 +98,9 @@ export function makeLiteral(value: bigint, type: UIntType | SIntType): Literal {
 type Operable = Data | Scalar;
 
 /** Emit one primitive op as a named node in the current module. */
-function node(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
+const noConsts: readonly number[] = [];
+
+function node(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
   const b = builder(`operation '${op}'`);
   const type = resultType(op, args.map((a) => a.type), consts);
   const n: Node = { kind: 'node', id: b.newId(), name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
@@ -374,6 +376,6 @@ export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Sca
   return wrap(node('mux', [cond.ref, ra, rb])) as T;
 }
 
-export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
+export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
   return node(op, args, consts);
 }

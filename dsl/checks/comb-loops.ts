@@ -17,7 +17,8 @@ export type CombSummary = Map<string, Set<string>>;
  */
 class Graph {
   private readonly byKey = new Map<string, number>();
-  readonly labels: (string | (() => string) | undefined)[];
+  /** A string, or the declaration whose (final) name is the label. */
+  readonly labels: (string | { readonly name: string } | undefined)[];
   readonly locs: (SourceLoc | undefined)[];
   private from: number[] = [];
   private to: number[] = [];
@@ -28,8 +29,8 @@ class Graph {
     this.locs = new Array(declCount);
   }
 
-  objectVertex(o: { readonly id: number }, label: () => string): number {
-    this.labels[o.id] ??= label;
+  objectVertex(o: { readonly id: number; readonly name: string }): number {
+    this.labels[o.id] ??= o;
     return o.id;
   }
 
@@ -46,7 +47,7 @@ class Graph {
 
   label(i: number): string {
     const l = this.labels[i];
-    return l === undefined ? `#${i}` : typeof l === 'string' ? l : l();
+    return l === undefined ? `#${i}` : typeof l === 'string' ? l : l.name;
   }
 
   edge(from: number, to: number, loc: SourceLoc | undefined): void {
@@ -101,10 +102,14 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
   const ids = new LeafIds();
   const graph = new Graph(m.declCount);
   const isGroundDecl = (o: Operand): o is Decl => (o.kind === 'port' || o.kind === 'wire' || o.kind === 'reg' || o.kind === 'node') && o.type.kind !== 'bundle' && o.type.kind !== 'vec';
+  // Sub-references (`x[3]`, `io.out.bits`) are shared objects, read many times.
+  const memo = new Map<Operand, number[]>();
   const leavesOf = (o: Operand): number[] => {
     if (o.kind === 'lit') return [];
-    if (isGroundDecl(o)) return [graph.objectVertex(o, () => (o as { name: string }).name)];
-    return ids.leavesOf(o).leaves.map((l) => graph.node(l.key, l.label));
+    if (isGroundDecl(o)) return [graph.objectVertex(o)];
+    let v = memo.get(o);
+    if (!v) memo.set(o, (v = ids.leavesOf(o).leaves.map((l) => graph.node(l.key, l.label))));
+    return v;
   };
   const depsOf = (o: Operand): number[] => [...leavesOf(o), ...indexOperands(o).flatMap(depsOf)];
   const isReg = (o: Operand): boolean => {
@@ -116,10 +121,10 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
     for (const s of stmts) {
       switch (s.kind) {
         case 'node': {
-          const to = graph.objectVertex(s, () => s.name);
+          const to = graph.objectVertex(s);
           for (const a of s.args) {
             if (a.kind === 'lit') continue;
-            if (isGroundDecl(a)) graph.edge(graph.objectVertex(a, () => (a as { name: string }).name), to, s.loc);
+            if (isGroundDecl(a)) graph.edge(graph.objectVertex(a), to, s.loc);
             else for (const from of depsOf(a)) graph.edge(from, to, s.loc);
           }
           break;
@@ -228,7 +233,7 @@ export function summarize(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSumm
     // also how a parent's instance port leaves are keyed after the instance id.
     const ground = p.type.kind !== 'bundle' && p.type.kind !== 'vec';
     for (const leaf of ids.leavesOf(p).leaves) {
-      const id = ground ? graph.objectVertex(p, () => p.name) : graph.node(leaf.key, leaf.label);
+      const id = ground ? graph.objectVertex(p) : graph.node(leaf.key, leaf.label);
       if ((p.dir === 'input') !== leaf.flipped) inputs.push([leaf.label, id]);
       else outputs.set(id, leaf.label);
     }

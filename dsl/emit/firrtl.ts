@@ -7,13 +7,20 @@ import type { TextSink } from './sink.ts';
 
 export const FIRRTL_VERSION = '6.0.0';
 
-export function emitFirrtl(circuit: CircuitIR, out: TextSink): void {
+export interface EmitStats {
+  /** FIRRTL statements written (declarations, connects, whens, ...). */
+  statements: number;
+}
+
+export function emitFirrtl(circuit: CircuitIR, out: TextSink): EmitStats {
+  const stats: EmitStats = { statements: 0 };
   const annos = annotations(circuit);
   out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :${annos.length ? `%[${JSON.stringify(annos)}]` : ''}\n`);
   for (const m of circuit.modules) {
     if (m.ext) emitExtModule(m, out);
-    else emitModule(m, m === circuit.top, out);
+    else stats.statements += emitModule(m, m === circuit.top, out);
   }
+  return stats;
 }
 
 /** Black-box Verilog travels to firtool as annotations; firtool writes the files. */
@@ -43,7 +50,9 @@ function emitExtModule(m: ModuleIR, out: TextSink): void {
   out.write('\n');
 }
 
-function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
+/** Writes one module; returns its number of statements. */
+function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): number {
+  let statements = 0;
   const names = assignNames(m);
   const name = (d: Named): string => names[d.id]!;
   const ref = (o: Operand): string => {
@@ -71,12 +80,14 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
 
   const block = (stmts: readonly Stmt[], indent: string): void => {
     if (stmts.length === 0) out.write(`${indent}skip\n`);
+    statements += stmts.length;
     for (const s of stmts) {
       switch (s.kind) {
         case 'node': {
-          const args = s.args.map(ref);
-          for (const c of s.consts) args.push(String(c));
-          out.write(`${indent}node ${name(s)} = ${s.op}(${args.join(', ')})${firrtlLoc(s.loc)}\n`);
+          let args = ref(s.args[0]!);
+          for (let i = 1; i < s.args.length; i++) args += `, ${ref(s.args[i]!)}`;
+          for (const c of s.consts) args += `, ${c}`;
+          out.write(`${indent}node ${name(s)} = ${s.op}(${args})${firrtlLoc(s.loc)}\n`);
           break;
         }
         case 'wire':
@@ -125,6 +136,7 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): void {
   };
   block(m.body, '    ');
   out.write('\n');
+  return statements;
 }
 
 /** A FIRRTL string literal. */

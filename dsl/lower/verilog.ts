@@ -27,6 +27,7 @@ export interface VerilogOutput {
   readonly top: string;
   readonly firPath: string;
   readonly firBytes: number;
+  readonly firStatements: number;
   /** SystemVerilog files in firtool's file-list order. */
   readonly svFiles: readonly string[];
   readonly ports: readonly PortInfo[];
@@ -42,8 +43,9 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   mkdirSync(outDir, { recursive: true });
   const firPath = join(outDir, `${top}.fir`);
   const sink = new FileSink(firPath);
+  let statements = 0;
   try {
-    emitFirrtl(circuit, sink);
+    statements = emitFirrtl(circuit, sink).statements;
   } finally {
     sink.close();
   }
@@ -63,6 +65,7 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
     top,
     firPath,
     firBytes: sink.bytes,
+    firStatements: statements,
     svFiles: listed.map((f) => join(svDir, f)),
     ports: portsOf(circuit.top),
     firtoolVersion: firtool.version,

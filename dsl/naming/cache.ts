@@ -25,6 +25,7 @@ export interface CachedTransformOptions {
   /** Cache folder; null disables the cache. Default: `namingCacheDir()`. */
   cacheDir?: string | null;
   runtimeSpecifier?: string;
+  locators?: boolean;
 }
 
 /** What a cache entry holds: the output, or null for "leave the file as it is". */
@@ -35,8 +36,8 @@ interface Entry {
   names?: string[];
 }
 
-export function namingCacheKey(code: string, runtimeSpecifier: string = defaultRuntimeSpecifier): string {
-  return createHash('sha256').update(`${NAMING_TRANSFORM_VERSION}\0${runtimeSpecifier}\0`).update(code).digest('hex');
+export function namingCacheKey(code: string, runtimeSpecifier: string = defaultRuntimeSpecifier, locators = false): string {
+  return createHash('sha256').update(`${NAMING_TRANSFORM_VERSION}\0${runtimeSpecifier}\0${locators ? 'L' : ''}\0`).update(code).digest('hex');
 }
 
 /**
@@ -48,10 +49,11 @@ export async function cachedTransformNaming(code: string, fileName: string, opts
   if (/\.d\.m?ts$/.test(fileName) || !mightImportHashi(code)) return null;
   const dir = opts.cacheDir === undefined ? namingCacheDir() : opts.cacheDir;
   const spec = opts.runtimeSpecifier ?? defaultRuntimeSpecifier;
-  const tOpts = { runtimeSpecifier: spec };
+  const locators = opts.locators ?? false;
+  const tOpts = { runtimeSpecifier: spec, locators };
   if (dir === null) return (await import('./transform.ts')).transformNaming(code, fileName, tOpts);
 
-  const file = join(dir, `${namingCacheKey(code, spec)}.json`);
+  const file = join(dir, `${namingCacheKey(code, spec, locators)}.json`);
   const hit = readEntry(file);
   if (hit) return fromEntry(hit, code, fileName);
   const result = (await import('./transform.ts')).transformNaming(code, fileName, tOpts);

@@ -16,6 +16,15 @@ export interface Wrap {
   readonly paren: boolean;
 }
 
+/** A statement start or expression-bodied arrow: where a source locator is set. */
+export interface LocatorSite {
+  readonly start: number;
+  /** End of an arrow's expression body (wrapped as `(at, body)`); undefined for a statement. */
+  readonly end: number | undefined;
+  readonly line: number;
+  readonly col: number;
+}
+
 export interface NamingPlan {
   readonly importsHashi: boolean;
   /** The file does not import `__hashi_name` itself (a second import would not compile). */
@@ -24,6 +33,8 @@ export interface NamingPlan {
   readonly importAt: number;
   /** Sorted by start; any two are nested or disjoint. */
   readonly wraps: Wrap[];
+  /** Sorted by start (collected only when locators are asked for). */
+  readonly sites: LocatorSite[];
 }
 
 // Facts about a subtree that forbid moving it into an arrow function.
@@ -31,16 +42,27 @@ const AWAIT_OR_YIELD = 1; // would change meaning (or not parse) inside the thun
 const ARGUMENTS = 2; // `arguments` of the enclosing function
 const SK = ts.SyntaxKind;
 
-export function planNaming(sf: ts.SourceFile): NamingPlan {
+export function planNaming(sf: ts.SourceFile, locators = false): NamingPlan {
   const importsHashi = sf.statements.some(
     (s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && isHashiSpecifier(s.moduleSpecifier.text),
   );
   const text = sf.text;
   const importAt = text.startsWith('#!') ? lineEnd(text, 0) : 0;
   const addImport = !(text.includes('__hashi_name') && sf.statements.some(importsRuntimeName));
-  if (!importsHashi || sf.isDeclarationFile) return { importsHashi, addImport, importAt, wraps: [] };
+  if (!importsHashi || sf.isDeclarationFile) return { importsHashi, addImport, importAt, wraps: [], sites: [] };
 
   const wraps: Wrap[] = [];
+  const sites: LocatorSite[] = [];
+  const site = (start: number, end: number | undefined): void => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(start);
+    sites.push({ start, end, line: line + 1, col: character + 1 });
+  };
+  // Only statements inside statement lists get a locator call in front of
+  // them: `if (c) x;` must not become `if (c) at(); x;`.
+  const siteStatements = (statements: ts.NodeArray<ts.Statement>): void => {
+    if (!locators || ambient) return;
+    for (const st of statements) if (locatable(st)) site(st.getStart(sf), undefined);
+  };
   let ambient = false; // inside `declare …`
   let acc = 0; // flags of the children visited so far by the current `childFlags`
 
@@ -105,8 +127,18 @@ export function planNaming(sf: ts.SourceFile): NamingPlan {
         ambient = saved;
         return node.kind === SK.FunctionDeclaration ? 0 : flags;
       }
-      case SK.ArrowFunction:
+      case SK.SourceFile:
+      case SK.Block:
+      case SK.ModuleBlock:
+      case SK.CaseClause:
+      case SK.DefaultClause:
+        siteStatements((node as ts.Block).statements);
+        return childFlags(node);
+      case SK.ArrowFunction: {
+        const body = (node as ts.ArrowFunction).body;
+        if (locators && !ambient && !ts.isBlock(body)) site(body.getStart(sf), body.end);
         return childFlags(node) & ARGUMENTS; // arrows see the outer `arguments`, not its await/yield
+      }
       case SK.FunctionExpression:
       case SK.MethodDeclaration:
       case SK.Constructor:
@@ -121,7 +153,30 @@ export function planNaming(sf: ts.SourceFile): NamingPlan {
   };
   visit(sf);
   wraps.sort((a, b) => a.start - b.start);
-  return { importsHashi, addImport, importAt, wraps };
+  sites.sort((a, b) => a.start - b.start);
+  return { importsHashi, addImport, importAt, wraps, sites };
+}
+
+/** Statements that run code (declarations of functions, classes, types and imports do not). */
+function locatable(st: ts.Statement): boolean {
+  switch (st.kind) {
+    case SK.FunctionDeclaration:
+    case SK.ClassDeclaration:
+    case SK.InterfaceDeclaration:
+    case SK.TypeAliasDeclaration:
+    case SK.EnumDeclaration:
+    case SK.ModuleDeclaration:
+    case SK.ImportDeclaration:
+    case SK.ImportEqualsDeclaration:
+    case SK.ExportDeclaration:
+    case SK.ExportAssignment:
+    case SK.EmptyStatement:
+      return false;
+    case SK.VariableStatement:
+      return !hasDeclare(st as ts.VariableStatement);
+    default:
+      return true;
+  }
 }
 
 /** `import { __hashi_name } from …` (possibly among other names). */

@@ -5,7 +5,7 @@ import type { SpliceResult } from './splice.ts';
 
 export async function transformOrWarn(code: string, path: string): Promise<SpliceResult | null> {
   try {
-    return await cachedTransformNaming(code, path);
+    return await cachedTransformNaming(code, path, { locators: true });
   } catch (e) {
     process.emitWarning(`automatic naming skipped for ${path}: ${e instanceof Error ? e.message : String(e)}`, 'HashiNamingWarning');
     return null;

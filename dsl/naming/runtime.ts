@@ -4,6 +4,8 @@
 // it is hardware (a value or an instance), is named `x` unless named explicitly.
 import { currentBuilder } from '../builder.ts';
 import { NameSource } from '../ir.ts';
+import { locatorTable, setCurrentLocator } from '../locator.ts';
+import type { SourceLoc } from '../locator.ts';
 import { instanceOf } from '../module.ts';
 import { Data, setName } from '../values.ts';
 
@@ -27,4 +29,14 @@ export function __hashi_name<T>(name: string, thunk: () => T): T {
     }
   }
   return result;
+}
+
+/** Transformed code runs this before each statement: that statement is the locator. */
+export function __hashi_at(loc: SourceLoc): void {
+  setCurrentLocator(loc);
+}
+
+/** A transformed file's locator table, built once when it loads. */
+export function __hashi_locs(fileUrl: string, pairs: readonly number[]): SourceLoc[] {
+  return locatorTable(fileUrl, pairs);
 }

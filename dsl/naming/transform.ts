@@ -12,6 +12,8 @@ import type { SpliceResult } from './splice.ts';
 export interface NamingTransformOptions {
   /** Module specifier of runtime.ts in the output (default: its absolute path). */
   runtimeSpecifier?: string;
+  /** Also set a source locator before each statement (what the loaders do; fast and exact per statement). */
+  locators?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export function transformNaming(code: string, fileName: string, opts: NamingTran
   // TypeScript but has been there for years; without it we just go on.)
   const parseErrors = (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
   if (parseErrors && parseErrors.length > 0) return null;
-  const plan = planNaming(sf);
-  if (!plan.importsHashi || plan.wraps.length === 0) return null;
+  const plan = planNaming(sf, opts.locators ?? false);
+  if (!plan.importsHashi || (plan.wraps.length === 0 && plan.sites.length === 0)) return null;
   return splicePlan(code, plan, opts.runtimeSpecifier ?? defaultRuntimeSpecifier, basename(fileName));
 }
