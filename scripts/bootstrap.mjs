@@ -120,7 +120,9 @@ function ensureFirtool() {
   const tried = [`mvn dependency:get -Dartifact=${artifact}`];
   if (!which('mvn')) fail('firtool', ['mvn: not on PATH'], 'install Maven (apt-get install -y maven), or set HASHI_FIRTOOL to a firtool binary');
   say(`firtool: fetching ${artifact} with Maven`);
-  const get = run('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:get', `-Dartifact=${artifact}`], { inherit: !quiet });
+  // Maven's own output only matters when it fails; it is shown then.
+  const get = run('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:get', `-Dartifact=${artifact}`]);
+  if (!get.ok) process.stderr.write(get.out);
   const jar = join(homedir(), '.m2', 'repository', 'org', 'chipsalliance', 'llvm-firtool', firtoolVersion, `llvm-firtool-${firtoolVersion}-linux-x64.jar`);
   if (!get.ok || !existsSync(jar)) fail('firtool', tried, `check that Maven Central is reachable and that version ${firtoolVersion} exists (package.json "hashi.firtoolVersion"), or set HASHI_FIRTOOL`);
 
