@@ -7,7 +7,7 @@
 //
 // The guide writes imports relative to docs/ ('../dsl/index.ts'); the
 // extracted files sit one folder deeper, so '../' becomes '../../'.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -53,10 +53,20 @@ function rebase(code: string): string {
   return code.replace(/(\bfrom\s+|\bimport\s*\(\s*)(['"])\.\.\//g, '$1$2../../');
 }
 
+// The folder and file names are stable on purpose: they appear in the FIRRTL
+// locators, hence in the SystemVerilog, hence in Verilator's build-cache key.
+// Each file is replaced atomically, so a concurrent run never reads half of one.
 const blocks = extractBlocks(readFileSync(guidePath, 'utf8'));
-rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-for (const b of blocks) writeFileSync(b.file, rebase(b.code));
+for (const b of blocks) {
+  const tmp = `${b.file}.${process.pid}.tmp`;
+  writeFileSync(tmp, rebase(b.code));
+  renameSync(tmp, b.file);
+}
+const current = new Set(blocks.map((b) => b.file));
+for (const f of readdirSync(outDir)) {
+  if (/^block-\d+\.ts$/.test(f) && !current.has(join(outDir, f))) rmSync(join(outDir, f), { force: true });
+}
 
 const where = (b: Block, lineInBlock = 1): string => `docs/language.md:${b.line + lineInBlock - 1}`;
 
