@@ -1,10 +1,11 @@
 // A forest of balanced adder trees over constant-shifted inputs: the shape of
 // hardened Po2 convolutions, used to measure elaboration speed at scale.
 // trees * (termsPerTree - 1) two-input adders.
-import { IO, Input, Output, UInt, Vec, defineModule } from '../dsl/index.ts';
+import { IO, Input, Output, UInt, Vec, defineRawModule } from '../dsl/index.ts';
 import type { UInt as UIntValue } from '../dsl/index.ts';
 
-export const AdderForest = defineModule({
+// Purely combinational, so a raw module: no clock or reset ports to leave unused.
+export const AdderForest = defineRawModule({
   name: 'AdderForest',
   params: { trees: 4, termsPerTree: 8, inputs: 16, width: 8 },
   body: ({ trees, termsPerTree, inputs, width }) => {
