@@ -4,6 +4,8 @@ import { HashiError } from './errors.ts';
 import type { Operand, SubAccess, SubField, SubIndex } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { BundleType, FieldSpec, FlippedType, HwType, VecType } from './types.ts';
+import { describeType, passive } from './types.ts';
+import { Wire } from './state.ts';
 import type { ValueOf } from './value-of.ts';
 import { Data, UInt, registerAggregateWrapper, wrap } from './values.ts';
 
@@ -50,6 +52,11 @@ export class BundleValue<F extends Record<string, FieldSpec> = Record<string, Fi
     }
   }
 
+  /** All bits as one UInt; the first field is most significant (as in Chisel). */
+  asUInt(): UInt {
+    return concatBits(Object.values(this.fields));
+  }
+
   /** Field values by name, in declaration order. */
   get fields(): Record<keyof F, Data> {
     const t = this.ref.type as BundleType<F>;
@@ -82,6 +89,11 @@ export class VecValue<T extends HwType = HwType> extends Data {
     return cache[i] as ValueOf<T>;
   }
 
+  /** All bits as one UInt; element 0 is least significant (as in Chisel). */
+  asUInt(): UInt {
+    return concatBits(this.toArray().reverse() as unknown as Data[]);
+  }
+
   toArray(): ValueOf<T>[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i));
   }
@@ -89,6 +101,36 @@ export class VecValue<T extends HwType = HwType> extends Data {
   [Symbol.iterator](): Iterator<ValueOf<T>> {
     return this.toArray()[Symbol.iterator]();
   }
+}
+
+/** Bits of `parts`, first part most significant. */
+function concatBits(parts: readonly Data[]): UInt {
+  const bits = parts.map((p) => (p as unknown as { asUInt(): UInt }).asUInt());
+  return bits.slice(1).reduce((acc, b) => acc.cat(b), bits[0]!);
+}
+
+/** Reinterpret `bits` as a value of `type` (the inverse of asUInt), as a new wire. */
+export function asTypeOf<T extends HwType>(type: T, bits: UInt): ValueOf<T> {
+  const t = passive(type);
+  if (bits.width !== t.width) {
+    throw new HashiError(`asTypeOf needs ${t.width} bits for ${describeType(t)}, got ${bits.width}`, 'pad or truncate the bits first', captureLocator(), 'bad-width');
+  }
+  const w = Wire(t) as unknown as Data;
+  let lsb = 0;
+  const fill = (d: Data, ty: HwType): void => {
+    if (ty.kind === 'bundle') {
+      const fields = Object.entries(ty.fields).reverse(); // last field is least significant
+      for (const [k, f] of fields) fill((d as unknown as Record<string, Data>)[k]!, f.kind === 'flip' ? f.type : f);
+    } else if (ty.kind === 'vec') {
+      for (let i = 0; i < ty.length; i++) fill((d as VecValue).at(i) as unknown as Data, ty.element);
+    } else {
+      const slice = bits.bits(lsb + ty.width - 1, lsb);
+      lsb += ty.width;
+      d.connect(ty.kind === 'sint' ? slice.asSInt() : ty.kind === 'clock' ? slice.asClock() : slice);
+    }
+  };
+  fill(w, t);
+  return w as unknown as ValueOf<T>;
 }
 
 registerAggregateWrapper((ref) => (ref.type.kind === 'bundle' ? new BundleValue(ref) : new VecValue(ref)));

@@ -13,7 +13,7 @@ export {
 } from './values.ts';
 export type { Scalar } from './values.ts';
 export { IO, Input, Output } from './io.ts';
-export { Bundle, Vec, Flipped, BundleValue, VecValue } from './aggregates.ts';
+export { Bundle, Vec, Flipped, BundleValue, VecValue, asTypeOf } from './aggregates.ts';
 export type { BundleOf } from './value-of.ts';
 export type { IOValues, PortSpec, ValueOf } from './io.ts';
 export { Wire, Reg, RegInit, RegNext } from './state.ts';

@@ -41,6 +41,14 @@ export class MemValue<T extends GroundType> {
     return this;
   }
 
+  /** Automatic naming (from the const it is bound to): never overrides another name. */
+  suggestAutoName(name: string): void {
+    if (this.mem.nameSource < NameSource.Auto) {
+      this.mem.name = name;
+      this.mem.nameSource = NameSource.Auto;
+    }
+  }
+
   private port(role: MemPort['role']): MemPort {
     const b = builder(`memory ${role === 'reader' ? 'read' : 'write'}`);
     if (!b.clock) {

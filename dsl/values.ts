@@ -183,48 +183,48 @@ abstract class Bits<Self extends Data> extends Data {
   }
 
   /** Sum, one bit wider than the wider operand: never overflows. */
-  add(b: Operable): Self {
+  add(b: Self | Scalar): Self {
     return this.binary('add', b);
   }
   /** Difference, one bit wider than the wider operand. */
-  sub(b: Operable): Self {
+  sub(b: Self | Scalar): Self {
     return this.binary('sub', b);
   }
   /** Sum truncated to the wider operand's width (wraps around), explicitly. */
-  addWrap(b: Operable): Self {
+  addWrap(b: Self | Scalar): Self {
     const sum = this.add(b);
     return this.make(truncate(sum.ref, sum.width - 1));
   }
   /** Difference truncated to the wider operand's width (wraps around), explicitly. */
-  subWrap(b: Operable): Self {
+  subWrap(b: Self | Scalar): Self {
     const diff = this.sub(b);
     return this.make(truncate(diff.ref, diff.width - 1));
   }
-  mul(b: Operable): Self {
+  mul(b: Self | Scalar): Self {
     return this.binary('mul', b);
   }
-  div(b: Operable): Self {
+  div(b: Self | Scalar): Self {
     return this.binary('div', b);
   }
-  rem(b: Operable): Self {
+  rem(b: Self | Scalar): Self {
     return this.binary('rem', b);
   }
-  eq(b: Operable): Bool {
+  eq(b: Self | Scalar): Bool {
     return this.compare('eq', b);
   }
-  neq(b: Operable): Bool {
+  neq(b: Self | Scalar): Bool {
     return this.compare('neq', b);
   }
-  lt(b: Operable): Bool {
+  lt(b: Self | Scalar): Bool {
     return this.compare('lt', b);
   }
-  leq(b: Operable): Bool {
+  leq(b: Self | Scalar): Bool {
     return this.compare('leq', b);
   }
-  gt(b: Operable): Bool {
+  gt(b: Self | Scalar): Bool {
     return this.compare('gt', b);
   }
-  geq(b: Operable): Bool {
+  geq(b: Self | Scalar): Bool {
     return this.compare('geq', b);
   }
   /** Shift left by a constant: the result grows by n bits. */
@@ -364,7 +364,11 @@ export class Clock extends Data {
     return new UInt(node('asUInt', [this.ref]));
   }
 }
-export class Reset extends Data {}
+export class Reset extends Data {
+  asUInt(): UInt {
+    return new UInt(node('asUInt', [this.ref]));
+  }
+}
 
 /** `cond ? a : b` in hardware; both sides must have the same kind. */
 export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Scalar): T {

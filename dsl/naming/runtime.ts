@@ -6,6 +6,7 @@ import { currentBuilder } from '../builder.ts';
 import { NameSource } from '../ir.ts';
 import { locatorTable, setCurrentLocator } from '../locator.ts';
 import type { SourceLoc } from '../locator.ts';
+import { MemValue } from '../memory.ts';
 import { instanceOf } from '../module.ts';
 import { Data, setName } from '../values.ts';
 
@@ -21,6 +22,8 @@ export function __hashi_name<T>(name: string, thunk: () => T): T {
   }
   if (result instanceof Data) {
     setName(result.ref, name, NameSource.Auto);
+  } else if (result instanceof MemValue) {
+    result.suggestAutoName(name);
   } else if (typeof result === 'object' && result !== null) {
     const inst = instanceOf.get(result);
     if (inst && inst.nameSource < NameSource.Auto) {

@@ -1,11 +1,12 @@
 // Valid and ready/valid (Decoupled) interfaces, and a Queue between them.
-import { Bundle, Flipped } from '../aggregates.ts';
+import { Bundle, Flipped, asTypeOf } from '../aggregates.ts';
 import { IO, Input, Output } from '../io.ts';
 import { Mem } from '../memory.ts';
 import { defineModule, instance } from '../module.ts';
-import { RegInit } from '../state.ts';
+import { RegInit, Wire } from '../state.ts';
 import { Bool, UInt } from '../types.ts';
-import type { BundleType, FlippedType, HwType, UIntType } from '../types.ts';
+import type { BundleType, FlippedType, HwType } from '../types.ts';
+import type { Data, UInt as UIntValue } from '../values.ts';
 import type { BundleOf } from '../value-of.ts';
 import { when } from '../when.ts';
 import { HashiError } from '../errors.ts';
@@ -57,12 +58,19 @@ export const QueueModule = defineModule({
   },
 });
 
-/** Put a FIFO of `entries` between a producer's Decoupled output and the returned one. */
-export function Queue(enq: BundleOf<DecoupledType<UIntType>['fields']>, entries = 2): BundleOf<DecoupledType<UIntType>['fields']> {
-  const width = (enq.bits as unknown as { width: number }).width;
+/** Put a FIFO of `entries` between a producer's Decoupled output and the returned one (any payload type). */
+export function Queue<T extends HwType>(enq: BundleOf<DecoupledType<T>['fields']>, entries = 2): BundleOf<DecoupledType<T>['fields']> {
   if (!Number.isInteger(entries) || entries < 1) throw new HashiError(`Queue depth ${entries} must be a positive integer`, 'give the number of entries', captureLocator(), 'bad-argument');
-  const q = instance(QueueModule, { entries, width });
-  q.enq.connect(enq);
-  return q.deq as unknown as BundleOf<DecoupledType<UIntType>['fields']>;
+  const payload = enq.bits as unknown as Data;
+  const type = payload.type as T;
+  // The FIFO stores raw bits; non-UInt payloads are packed and unpacked around it.
+  const q = instance(QueueModule, { entries, width: type.width });
+  q.enq.valid.connect(enq.valid);
+  q.enq.bits.connect(type.kind === 'uint' ? payload : (payload as unknown as { asUInt(): UIntValue }).asUInt());
+  enq.ready.connect(q.enq.ready);
+  const deq = Wire(Decoupled(type)) as unknown as BundleOf<DecoupledType<T>['fields']>;
+  deq.valid.connect(q.deq.valid);
+  (deq.bits as unknown as Data).connect(type.kind === 'uint' ? q.deq.bits : (asTypeOf(type, q.deq.bits) as unknown as Data));
+  q.deq.ready.connect(deq.ready);
+  return deq;
 }
-

@@ -1,11 +1,10 @@
 // Bundles and vecs, simulated: typed field access, flipped fields, constant and
 // dynamic vec indexing, bulk connects of whole aggregates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bool, Bundle, Flipped, HashiError, IO, Input, Output, Reg, UInt, Vec, Wire, defineModule, elaborate } from '../../dsl/index.ts';
+import { Bool, Bundle, Decoupled, Flipped, HashiError, IO, Input, Output, Queue, Reg, UInt, Vec, Wire, asTypeOf, defineModule, elaborate } from '../../dsl/index.ts';
 import { simulate } from '../../sim/index.ts';
 import type { DesignSimulator } from '../../sim/index.ts';
 
-const Decoupled = (bits: number) => Bundle({ valid: Bool(), ready: Flipped(Bool()), bits: UInt(bits) });
 
 // A one-entry pass-through: in -> register stage -> out, ready flows backwards;
 // plus a vec lookup table indexed by a dynamic index.
@@ -13,15 +12,15 @@ const Plumbing = defineModule({
   name: 'Plumbing',
   body: () => {
     const io = IO({
-      in: Input(Decoupled(8)),
-      out: Output(Decoupled(8)),
+      in: Input(Decoupled(UInt(8))),
+      out: Output(Decoupled(UInt(8))),
       table: Input(Vec(4, UInt(6))),
       sel: Input(UInt(2)),
       picked: Output(UInt(6)),
       last: Output(UInt(6)),
       copy: Output(Vec(4, UInt(6))),
     });
-    const stage = Reg(Decoupled(8)).named('stage');
+    const stage = Reg(Decoupled(UInt(8))).named('stage');
     stage.valid.connect(io.in.valid);
     stage.bits.connect(io.in.bits);
     io.out.valid.connect(stage.valid);
@@ -94,7 +93,7 @@ describe('aggregate misuse', () => {
     const M = defineModule({
       name: 'M',
       body: () => {
-        const io = IO({ a: Input(Decoupled(4)) });
+        const io = IO({ a: Input(Decoupled(UInt(4))) });
         io.a.bits.connect(1);
       },
     });
@@ -114,5 +113,70 @@ describe('aggregate misuse', () => {
 
   it('rejects a field that would shadow a member', () => {
     expect(() => Bundle({ connect: UInt(1) })).toThrow(/reserved/);
+  });
+});
+
+// Packing aggregates into bits and back, and a Queue carrying a bundle.
+const Packed = defineModule({
+  name: 'Packed',
+  body: () => {
+    const Pixel = Bundle({ r: UInt(3), g: UInt(3), tag: Bool() });
+    const io = IO({
+      pixel: Input(Pixel),
+      bits: Output(UInt(7)),
+      back: Output(Pixel),
+      lanes: Input(Vec(3, UInt(2))),
+      laneBits: Output(UInt(6)),
+      enq: Input(Decoupled(Pixel)),
+      deq: Output(Decoupled(Pixel)),
+    });
+    io.bits.connect(io.pixel.asUInt());
+    io.back.connect(asTypeOf(Pixel, io.pixel.asUInt()));
+    io.laneBits.connect(io.lanes.asUInt());
+    io.deq.connect(Queue(io.enq, 2));
+    return io;
+  },
+});
+
+describe('packing aggregates in Verilator', () => {
+  let sim: DesignSimulator;
+  beforeAll(async () => {
+    sim = await simulate(Packed);
+  });
+  afterAll(() => sim.close());
+
+  it('packs a bundle first field high and a vec element 0 low, and unpacks it back', () => {
+    for (const [r, g, tag] of [[5, 2, 1], [0, 7, 0], [7, 7, 1]] as const) {
+      sim.poke('pixel_r', r);
+      sim.poke('pixel_g', g);
+      sim.poke('pixel_tag', tag);
+      expect(sim.peek('bits')).toBe((r << 4) | (g << 1) | tag);
+      expect([sim.peek('back_r'), sim.peek('back_g'), sim.peek('back_tag')]).toEqual([r, g, tag]);
+    }
+    [1, 2, 3].forEach((v, i) => sim.poke(`lanes_${i}`, v));
+    expect(sim.peek('laneBits')).toBe((3 << 4) | (2 << 2) | 1);
+  });
+
+  it('queues bundle payloads in order', () => {
+    sim.reset(1);
+    sim.poke('deq_ready', 0);
+    const sent = [[1, 2, 0], [3, 4, 1]] as const;
+    for (const [r, g, tag] of sent) {
+      sim.poke('enq_valid', 1);
+      sim.poke('enq_bits_r', r);
+      sim.poke('enq_bits_g', g);
+      sim.poke('enq_bits_tag', tag);
+      expect(sim.peek('enq_ready')).toBe(1);
+      sim.step();
+    }
+    sim.poke('enq_valid', 0);
+    expect(sim.peek('enq_ready')).toBe(0);
+    sim.poke('deq_ready', 1);
+    for (const [r, g, tag] of sent) {
+      expect(sim.peek('deq_valid')).toBe(1);
+      expect([sim.peek('deq_bits_r'), sim.peek('deq_bits_g'), sim.peek('deq_bits_tag')]).toEqual([r, g, tag]);
+      sim.step();
+    }
+    expect(sim.peek('deq_valid')).toBe(0);
   });
 });
