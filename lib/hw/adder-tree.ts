@@ -9,9 +9,13 @@
  *    with the node, and pure wiring where bits are finally placed.
  *  - k < 0 (truncating mode only): the activation is floored, `x.shr(-k)`
  *    (an arithmetic shift, wiring). A negative weight in the default
- *    'floor-signed' mode floors -x, so those leaves are `x.neg().shr(-k)`: one
- *    negation per such leaf (firtool writes 0 - x, a $sub in Yosys), reported
- *    in `negs`. 'subtract-floored' needs none (the floored activation is
+ *    'floor-signed' mode floors -x: floor(-x / 2^m) = ~(x >> m) + z with
+ *    z = [x mod 2^m == 0], so the leaf is inverters plus a pending one-bit
+ *    correction. Corrections ride up the tree and are taken as carry-ins by
+ *    adders whose operands share LSB 0: a + b + c = ({a,1} + {b,c}) >> 1 and
+ *    a - b - c = ({a,1} + {~b,!c}) >> 1 (one bit wider, no extra adder). Any
+ *    left at the root are added explicitly (`settled`, two per adder).
+ *    'subtract-floored' needs no correction (the floored activation is
  *    subtracted).
  * Zero weights make no hardware at all.
  *
@@ -36,12 +40,14 @@
  * every output of the layer has the same latency), so latency = floor(levels / k).
  * The final constant (bias) adder, when there is one, is the last level.
  *
- * Adders built: (terms - 1) + negs + (1 for a bias or an all-negative tree,
+ * Adders built: (terms - 1) + settled + (1 for a bias or an all-negative tree,
  * unless that constant lies entirely below the root's LSB and is wired in);
- * `treeAdders` (layers.ts) predicts it from the weights alone.
+ * `treeAdders` (layers.ts) gives it from the weights alone (exactly, except in
+ * floor-signed truncation, where it is the upper bound with every correction
+ * settled).
  */
-import { RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
-import type { SIntValue, UIntValue } from '../../dsl/index.ts';
+import { Bool, RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
+import type { BoolValue, SIntValue, UIntValue } from '../../dsl/index.ts';
 import { floorShift, signedWidth } from '../fixed/bigint.ts';
 import { formatWidth, rawMax, rawMin, type QFormat } from '../fixed/format.ts';
 import { po2TermRange, type AccumulateMode } from '../golden/accumulate.ts';
@@ -74,10 +80,10 @@ export interface Po2TreeResult {
   readonly range: readonly [bigint, bigint];
   /** Register stages from input to `out`. */
   readonly latency: number;
-  /** $add/$sub cells built (including the bias adder / final negation). */
+  /** $add/$sub cells built (pairs, the bias adder / final negation, and `settled`). */
   readonly adders: number;
-  /** Leaf negations built (floor-signed truncation of negative weights only). */
-  readonly negs: number;
+  /** Adders spent on floor-signed corrections that no adder of the tree could take as its carry-in. */
+  readonly settled: number;
   readonly levels: number;
 }
 
@@ -88,6 +94,12 @@ interface Emitted {
   readonly lo: bigint;
   readonly hi: bigint;
   readonly sign: 1 | -1;
+  /**
+   * Pending one-bit corrections at weight 2^lsb (only at LSB 0): the node's
+   * true value is sign * (hw + sum(pos) - sum(neg)); [lo, hi] covers hw alone.
+   */
+  readonly pos?: readonly BoolValue[];
+  readonly neg?: readonly BoolValue[];
 }
 
 interface LeafPlan {
@@ -164,15 +176,24 @@ function leafPlan(t: Po2TreeTerm, o: Po2TreeOptions): LeafPlan {
       make: () => ({ hw: t.x.shr(m), lsb: 0, lo: floorShift(rlo, k), hi: floorShift(rhi, k), sign }),
     };
   }
-  // floor-signed, negative weight, bits dropped: floor(-x * 2^k) needs -x first.
+  // floor-signed, negative weight, bits dropped: floor(-x * 2^-m) = ~(x >> m) + z,
+  // z = [x mod 2^m == 0]: inverters plus a one-bit correction that a later adder
+  // takes as its carry-in (see `absorb`).
+  const w0 = formatWidth(act);
+  if (m >= w0) {
+    // |x| < 2^m: floor(-x * 2^-m) = -[x > 0], a one-bit SInt.
+    return { kind: 'leaf', sign: 1, lsb: 0, make: () => ({ hw: t.x.gt(0).asSInt(), lsb: 0, lo: -1n, hi: 0n, sign: 1 }) };
+  }
   return {
     kind: 'leaf',
     sign: 1,
     lsb: 0,
     make: () => {
-      const lo = floorShift(-rhi, k);
-      const hi = floorShift(-rlo, k);
-      return { hw: t.x.neg().shr(m).trunc(signedWidth(lo, hi)), lsb: 0, lo, hi, sign: 1 };
+      const qlo = floorShift(rlo, k);
+      const qhi = floorShift(rhi, k);
+      const hw = t.x.shr(m).asUInt().not().asSInt();
+      const z = t.x.bits(m - 1, 0).eq(0);
+      return { hw, lsb: 0, lo: -qhi - 1n, hi: -qlo - 1n, sign: 1, pos: [z] };
     },
   };
 }
@@ -192,11 +213,24 @@ function combine(x: Emitted, y: Emitted, op: 'add' | 'sub', sign: 1 | -1): Emitt
   if (d < 0) throw new Error('hashi internal: combine needs the finer operand first');
   const ylo = y.lo << BigInt(d);
   const yhi = y.hi << BigInt(d);
-  const lo = op === 'add' ? x.lo + ylo : x.lo - yhi;
-  const hi = op === 'add' ? x.hi + yhi : x.hi - ylo;
+  let lo = op === 'add' ? x.lo + ylo : x.lo - yhi;
+  let hi = op === 'add' ? x.hi + yhi : x.hi - ylo;
+  // Pending corrections: y's change polarity under subtraction.
+  const pos = [...(x.pos ?? []), ...((op === 'add' ? y.pos : y.neg) ?? [])];
+  const neg = [...(x.neg ?? []), ...((op === 'add' ? y.neg : y.pos) ?? [])];
   if (d === 0) {
-    const s = op === 'add' ? x.hw.add(y.hw) : x.hw.sub(y.hw);
-    return { hw: s.trunc(signedWidth(lo, hi)), lsb: x.lsb, lo, hi, sign };
+    // One correction rides along as the adder's carry-in: a + b + c = ({a,1} + {b,c}) >> 1,
+    // and a - b - c = ({a,1} + {~b,!c}) >> 1.
+    const c = op === 'add' ? pos.pop() : neg.pop();
+    let s: SIntValue;
+    if (c === undefined) s = op === 'add' ? x.hw.add(y.hw) : x.hw.sub(y.hw);
+    else {
+      const a = withLowBit(x.hw, constBool(true));
+      s = op === 'add' ? a.add(withLowBit(y.hw, c)).shr(1) : a.add(withLowBit(invert(y.hw), c.not())).shr(1);
+      if (op === 'add') hi += 1n;
+      else lo -= 1n;
+    }
+    return { hw: s.trunc(signedWidth(lo, hi)), lsb: x.lsb, lo, hi, sign, pos, neg };
   }
   const xp = x.hw.width <= d ? x.hw.pad(d + 1) : x.hw;
   const low = xp.bits(d - 1, 0);
@@ -204,7 +238,54 @@ function combine(x: Emitted, y: Emitted, op: 'add' | 'sub', sign: 1 | -1): Emitt
   const hlo = floorShift(lo, -d);
   const hhi = floorShift(hi, -d);
   const high = (op === 'add' ? xh.add(y.hw) : xh.sub(y.hw)).trunc(signedWidth(hlo, hhi));
-  return { hw: high.asUInt().cat(low).asSInt(), lsb: x.lsb, lo, hi, sign };
+  return { hw: high.asUInt().cat(low).asSInt(), lsb: x.lsb, lo, hi, sign, pos, neg };
+}
+
+/** {v, bit} as an SInt: 2v + bit. */
+function withLowBit(v: SIntValue, bit: BoolValue): SIntValue {
+  return v.asUInt().cat(bit).asSInt();
+}
+
+/** ~v = -v - 1 (inverters only). */
+function invert(v: SIntValue): SIntValue {
+  return v.asUInt().not().asSInt();
+}
+
+function constBool(b: boolean): BoolValue {
+  const w = Wire(Bool());
+  w.connect(b);
+  return w;
+}
+
+/** Add the remaining corrections to a node explicitly (one adder each; two per adder for pairs of the same polarity). */
+function settle(e: Emitted): { e: Emitted; adders: number } {
+  const pos = [...(e.pos ?? [])];
+  const neg = [...(e.neg ?? [])];
+  let { hw, lo, hi } = e;
+  let adders = 0;
+  while (pos.length > 0) {
+    const c1 = pos.pop() as BoolValue;
+    const c2 = pos.pop();
+    // hw + c1 + c2 = ({hw, c1} + {c2, c1}) >> 1
+    const other = c2 === undefined ? withLowBit(zeroSInt(), c1) : c2.cat(c1).toSInt();
+    hi += c2 === undefined ? 1n : 2n;
+    hw = withLowBit(hw, c1).add(other).shr(1).trunc(signedWidth(lo, hi));
+    adders++;
+  }
+  while (neg.length > 0) {
+    const c = neg.pop() as BoolValue;
+    // hw - c = ({hw, 1} + {~0, !c}) >> 1
+    lo -= 1n;
+    hw = withLowBit(hw, constBool(true)).add(withLowBit(invert(zeroSInt()), c.not())).shr(1).trunc(signedWidth(lo, hi));
+    adders++;
+  }
+  return { e: { hw, lsb: e.lsb, lo, hi, sign: e.sign }, adders };
+}
+
+function zeroSInt(): SIntValue {
+  const z = Wire(SInt(1));
+  z.connect(0);
+  return z;
 }
 
 /** h = y * 2^d - x, the full-width subtraction used only to make a subtree positive. */
@@ -213,7 +294,7 @@ function subtractFiner(y: Emitted, x: Emitted, sign: 1 | -1): Emitted {
   const lo = (y.lo << BigInt(d)) - x.hi;
   const hi = (y.hi << BigInt(d)) - x.lo;
   const hw = (d > 0 ? y.hw.shl(d) : y.hw).sub(x.hw).trunc(signedWidth(lo, hi));
-  return { hw, lsb: x.lsb, lo, hi, sign };
+  return { hw, lsb: x.lsb, lo, hi, sign, pos: [...(y.pos ?? []), ...(x.neg ?? [])], neg: [...(y.neg ?? []), ...(x.pos ?? [])] };
 }
 
 class TreeEmitter {
@@ -221,7 +302,11 @@ class TreeEmitter {
   constructor(private readonly every: number) {}
 
   private reg(e: Emitted, level: number): Emitted {
-    if (this.every > 0 && level % this.every === 0) return { ...e, hw: RegNext(e.hw) };
+    if (this.every > 0 && level % this.every === 0) {
+      // Pending corrections travel with their node.
+      const r = (cs: readonly BoolValue[] | undefined): BoolValue[] => (cs ?? []).map((c) => RegNext(c));
+      return { ...e, hw: RegNext(e.hw), pos: r(e.pos), neg: r(e.neg) };
+    }
     return e;
   }
 
@@ -252,7 +337,6 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
   const bias = opts.bias ?? 0n;
   const nz = terms.filter((t) => t.w.sign !== 0);
   const leaves = nz.map((t) => leafPlan(t, opts));
-  const negs = leaves.filter((l, i) => l.sign > 0 && (nz[i] as Po2TreeTerm).w.sign < 0).length;
   leaves.sort((a, b) => a.lsb - b.lsb);
   const hasFinal = po2TreeHasFinal(terms.map((t) => t.w), opts);
   const own = po2TreeLevels(leaves.length, hasFinal);
@@ -262,12 +346,13 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
     // No term: the output is the constant bias (constant at every latency).
     const c = Wire(SInt(signedWidth(bias, bias)));
     c.connect(bias);
-    return { out: c, range: [bias, bias], latency, adders: 0, negs: 0, levels };
+    return { out: c, range: [bias, bias], latency, adders: 0, settled: 0, levels };
   }
   const treeLevels = levels - (hasFinal ? 1 : 0);
 
   const emitter = new TreeEmitter(every);
   let root: Emitted;
+  let corrections = 0;
   {
     let level: Plan[] = leaves;
     for (let l = 1; l <= treeLevels; l++) {
@@ -284,7 +369,10 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
       level = next;
     }
     if (level.length !== 1) throw new Error('hashi internal: adder tree did not reduce to one root');
-    root = emitter.emit(level[0] as Plan, 1);
+    const settled = settle(emitter.emit(level[0] as Plan, 1));
+    root = settled.e;
+    emitter.adders += settled.adders;
+    corrections = settled.adders;
   }
 
   let out: SIntValue;
@@ -326,5 +414,5 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
   }
   if (glo !== lo || ghi !== hi) throw new Error(`hashi internal: adder tree range [${lo}, ${hi}] differs from the golden [${glo}, ${ghi}]`);
   if (out.width !== signedWidth(lo, hi)) throw new Error(`hashi internal: adder tree output is ${out.width} bits, its range needs ${signedWidth(lo, hi)}`);
-  return { out, range: [lo, hi], latency, adders: emitter.adders, negs, levels };
+  return { out, range: [lo, hi], latency, adders: emitter.adders, settled: corrections, levels };
 }

@@ -4,7 +4,7 @@
  * interior pixel of one output channel) are elaborated once and instantiated
  * many times. Ports: inputs `t_0 .. t_{n-1}` (one per NONZERO weight, in the
  * order of `weights`), output `y` (the sum in accumulator LSBs, exactly as wide
- * as its range).
+ * as its range). The IO object also carries `adders`, the adders the tree built.
  */
 import { IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
 import type { PortSpec, SIntValue } from '../../dsl/index.ts';
@@ -73,6 +73,7 @@ export const Po2Dot = defineModule({
     );
     const out = IO({ y: Output(SInt(tree.out.width)) });
     out.y.connect(tree.out);
-    return { ...inputs, y: out.y };
+    // `adders` is plain data: instances see it too (the adders this tree built).
+    return { ...inputs, y: out.y, adders: tree.adders };
   },
 });

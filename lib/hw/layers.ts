@@ -44,7 +44,7 @@ export interface AccHwTensor extends HwTensor {
   readonly channelRanges: readonly (readonly [bigint, bigint])[];
   /** Register stages from the input to `data`. */
   readonly latency: number;
-  /** Adders built over all output elements (sum of the trees' counts). */
+  /** Adders built over all output elements (each tree's count as built; instances of one tree count each time). */
   readonly adders: number;
 }
 
@@ -81,6 +81,7 @@ export interface ConvPlan {
   readonly jobs: readonly { readonly idx: number; readonly oc: number; readonly inputs: readonly number[]; readonly ws: readonly Po2[] }[];
   readonly levels: number;
   readonly latency: number;
+  /** Sum of `treeAdders` (exact, except an upper bound in floor-signed truncation). */
   readonly adders: number;
 }
 
@@ -150,6 +151,7 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
   const biasAcc = (oc: number): bigint => (bias === undefined ? 0n : alignBias(bias.raw[oc] as bigint, bias.fmt.frac, plan.accFrac));
   const data: SIntValue[] = new Array<SIntValue>(plan.jobs.length);
   const accW = formatWidth(plan.fmt);
+  let adders = 0;
   for (const j of plan.jobs) {
     const dot = instance(Po2Dot, {
       weights: encodeWeights(j.ws),
@@ -163,8 +165,9 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
     }) as unknown as Record<string, SIntValue>;
     j.inputs.forEach((xi, i) => (dot[`t_${i}`] as SIntValue).connect(x.data[xi] as SIntValue));
     data[j.idx] = fitWidth(dot.y as SIntValue, accW);
+    adders += (dot as unknown as { adders: number }).adders;
   }
-  return { shape: plan.shape, fmt: plan.fmt, data, channelRanges: plan.channelRanges, latency: plan.latency, adders: plan.adders };
+  return { shape: plan.shape, fmt: plan.fmt, data, channelRanges: plan.channelRanges, latency: plan.latency, adders };
 }
 
 function conv2dTaps(C: number, weights: readonly Po2[], outC: number, kernel: number): Tap[][] {
@@ -204,8 +207,11 @@ export function depthwisePlan(inShape: Shape3, act: QFormat, weights: readonly P
 
 /**
  * Adders of one tree, from the weights alone (what po2AdderTree builds): one per
- * pair of nonzero terms, one per negated leaf (floor-signed truncation), and
- * the final constant adder unless the constant lies entirely below the root LSB.
+ * pair of nonzero terms and the final constant adder unless the constant lies
+ * entirely below the root LSB. In floor-signed truncation each negative weight
+ * whose shift drops bits brings a one-bit correction that is usually free (an
+ * adder's carry-in); this counts one adder for each, so it is an upper bound
+ * there (exact otherwise).
  */
 export function treeAdders(ws: readonly Po2[], o: { act: QFormat; accFrac: number; mode: AccumulateMode; bias?: bigint }): number {
   const nz = ws.filter((w) => w.sign !== 0);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { areaOf } from '../../cli/report-area.ts';
 import { arithmeticFigures, gateFigures, parseStat } from '../../cli/yosys-stat.ts';
-import { EXACT, Prng, expRange, linearHw, qformat, randomSparsePo2, type BiasVector, type Po2 } from '../../lib/index.ts';
+import { EXACT, Prng, expRange, linearHw, qformat, randomSparsePo2, treeAdders, truncating, type BiasVector, type Po2 } from '../../lib/index.ts';
 import { harness } from './harness.ts';
 
 const STAT = `
@@ -82,6 +82,27 @@ describe('hardened layers in Yosys', () => {
       .map(([, m]) => m.adders);
     expect(got.sort((a, b) => a - b)).toEqual([...want].sort((a, b) => a - b));
     expect(r.adders).toBe(want.reduce((a, b) => a + b, 0));
+  });
+
+  it('takes floor-signed corrections as carry-ins: Yosys counts what the trees report, below the one-per-correction bound', async () => {
+    const weights = randomSparsePo2(new Prng(13), N * OUT, range, 0.3);
+    const mode = truncating(2); // k = e - 3 < 0 for every exponent: every term truncated
+    let reported = 0;
+    const h = harness('StructFloorSigned', { x: { shape: [1, 1, N], fmt: ACT } }, ({ x }) => {
+      const y = linearHw(x!, weights, OUT, { mode });
+      reported = y.adders;
+      return { y };
+    });
+    const r = await areaOf(h.def, {}, { hierarchical: false });
+    expect(r.mul_cells).toBe(0);
+    expect(r.adders).toBe(reported);
+    const rows = Array.from({ length: OUT }, (_, o) => weights.slice(o * N, (o + 1) * N));
+    const bound = rows.reduce((a, ws) => a + treeAdders(ws, { act: ACT, accFrac: 2, mode }), 0);
+    const floor = rows.reduce((a, ws) => a + Math.max(ws.filter((w) => w.sign !== 0).length - 1, 0), 0);
+    const corrections = weights.filter((w) => w.sign < 0).length;
+    expect(bound - floor).toBe(corrections);
+    expect(reported).toBeGreaterThanOrEqual(floor);
+    expect(reported).toBeLessThanOrEqual(floor + OUT); // at most one leftover adder per output here
   });
 
   it('gate count grows linearly with the nonzero weights', async () => {
