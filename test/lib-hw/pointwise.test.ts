@@ -50,6 +50,8 @@ const variants: Record<string, Variant> = {
   s60: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0.6), mode: truncating(3), post: { out: ACT } },
   s90: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0.9), mode: truncating(2, 'subtract-floored'), bias: randomBias(), post: { out: qformat(2, 2), activation: 'relu6' } },
   s60n: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0.6), mode: truncating(1), bias: randomBias(), post: { out: qformat(3, 1), saturation: 'deepshift' } },
+  // ReLU6 below the format's top (Q4.3 reaches 7.875) and an output finer than the accumulator (a left shift).
+  s60r6: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0.6), mode: truncating(1, 'subtract-floored'), post: { out: qformat(4, 3), activation: 'relu6' } },
   s0p: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0), mode: EXACT, post: { out: qformat(2, 5), activation: 'relu6' }, pipelineEvery: 1 },
   s60p: { weights: randomSparsePo2(p, OUT_C * SHAPE[2], range, 0.6), mode: truncating(4), post: { out: ACT }, pipelineEvery: 2 },
 };
@@ -102,6 +104,9 @@ describe('unrolled Po2 pointwise in Verilator', () => {
     expect(out.some((v) => v === 0n), 'ReLU clamps some output to zero').toBe(true);
     const acc = got.s60_acc!.flat();
     expect(acc.some((v) => v < 0n) && acc.some((v) => v > 0n)).toBe(true);
+    const six = got.s60r6_out!.flat();
+    expect(six.some((v) => v === 48n), 'ReLU6 clamps at 6 (raw 48 in Q4.3)').toBe(true);
+    expect(six.some((v) => v > 0n && v < 48n)).toBe(true);
   });
 
   it('has the pipeline latency it reports', () => {
