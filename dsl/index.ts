@@ -50,8 +50,8 @@ export type { TextSink } from './emit/sink.ts';
 export { emitVerilog } from './lower/verilog.ts';
 export type { VerilogOptions, VerilogOutput, VerilogTarget } from './lower/verilog.ts';
 export { findFirtool } from './lower/toolchain.ts';
-export type { PortInfo } from './ports.ts';
-export { portsOf } from './ports.ts';
+export type { PortInfo, PortTree } from './ports.ts';
+export { portsOf, portTreeOf } from './ports.ts';
 
 // Value types share their names with the type constructors, as in Chisel:
 // `UInt(8)` makes a type, `x: UInt` annotates a value.

@@ -37,3 +37,17 @@ export function flatNames(name: string, t: HwType): string[] {
   if (t.kind === 'vec') return Array.from({ length: t.length }, (_, i) => flatNames(`${name}_${i}`, t.element)).flat();
   return [name];
 }
+
+/** A port's shape with the flat SystemVerilog name at each leaf: bundles as objects, vecs as arrays. */
+export type PortTree = string | PortTree[] | { readonly [field: string]: PortTree };
+
+function treeOf(name: string, t: HwType): PortTree {
+  if (t.kind === 'bundle') return Object.fromEntries(Object.entries(t.fields).map(([f, s]) => [f, treeOf(`${name}_${f}`, s.kind === 'flip' ? s.type : s)]));
+  if (t.kind === 'vec') return Array.from({ length: t.length }, (_, i) => treeOf(`${name}_${i}`, t.element));
+  return name;
+}
+
+/** Every port of the top module as a tree of flat names, keyed by port name. */
+export function portTreeOf(m: ModuleIR): Record<string, PortTree> {
+  return Object.fromEntries(m.ports.map((p) => [p.name, treeOf(p.name, p.type)]));
+}

@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { elaborate, emitVerilog } from '../dsl/index.ts';
+import { elaborate, emitVerilog, portTreeOf } from '../dsl/index.ts';
+import { designIO } from './design-io.ts';
+import type { SimIO } from './design-io.ts';
 import type { ModuleDef, Params, VerilogOutput } from '../dsl/index.ts';
 import { loadSimulator } from './load.ts';
 import type { Simulator } from './simulator.ts';
@@ -15,15 +17,17 @@ export type SimulateOptions = Omit<SimulatorOptions, 'top' | 'svFiles' | 'ports'
   readonly outDir?: string;
 };
 
-export interface DesignSimulator extends Simulator {
+export interface DesignSimulator<IO = unknown> extends Simulator {
   readonly verilog: VerilogOutput;
+  /** The ports as the module declared them: `sim.io.out.bits.peek()`, `sim.io.table[2].poke(5)`. */
+  readonly io: SimIO<IO>;
 }
 
 export async function simulate<P extends Params, IO>(
   def: ModuleDef<P, IO>,
   params: Partial<P> = {},
   opts: SimulateOptions = {},
-): Promise<DesignSimulator> {
+): Promise<DesignSimulator<IO>> {
   const circuit = elaborate(def, params);
   const scratch = opts.outDir ? undefined : mkdtempSync(join(tmpdir(), 'hashi-sim-'));
   try {
@@ -32,7 +36,7 @@ export async function simulate<P extends Params, IO>(
     // --assert: a design's assert/assume statements are checked in every simulation.
     const verilatorFlags = ['--assert', ...(simOpts.verilatorFlags ?? [])];
     const sim = await loadSimulator({ ...simOpts, verilatorFlags, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
-    return Object.assign(sim, { verilog });
+    return Object.assign(sim, { verilog, io: designIO(sim, portTreeOf(circuit.top)) as SimIO<IO> });
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }

@@ -46,7 +46,7 @@ export class Simulator {
   readonly buildInfo: BuildInfo;
 
   private readonly native: NativeInstance;
-  private readonly io: Uint32Array;
+  private readonly ioBuffer: Uint32Array;
   // A plain object over an empty null-prototype object: fast-mode properties for
   // V8's keyed-load caches (a Map or Object.create(null) is several times slower
   // here), and no Object.prototype names like 'toString' to find by accident.
@@ -69,7 +69,7 @@ export class Simulator {
     this.resetPort = this.layouts.find((p) => (p.info.kind === 'reset' || p.info.kind === 'asyncReset') && p.info.direction === 'input');
     this.waveformPath = waveformPath;
     this.native = model.open(this.clock?.index ?? -1, waveformPath ?? null);
-    this.io = new Uint32Array(this.native.io);
+    this.ioBuffer = new Uint32Array(this.native.io);
     if (waveformPath) {
       openWithWaveforms.add(this);
       if (!exitHookInstalled) {
@@ -202,7 +202,7 @@ export class Simulator {
       this.ensureOpen();
       this.checkDrivable(p, 'poke');
     }
-    if (!writePort(this.io, p, value)) {
+    if (!writePort(this.ioBuffer, p, value)) {
       throw new SimError(`poke: ${String(value)} does not fit port '${p.info.name}' (${describeRange(p)})`);
     }
     this.dirty = true;
@@ -214,7 +214,7 @@ export class Simulator {
       this.native.eval();
       this.dirty = false;
     }
-    return readPort(this.io, p);
+    return readPort(this.ioBuffer, p);
   }
 
   private expectLayout(p: PortLayout, expected: PortValue, note?: string): void {

@@ -180,3 +180,26 @@ describe('packing aggregates in Verilator', () => {
     expect(sim.peek('deq_valid')).toBe(0);
   });
 });
+
+describe('typed port handles mirror the IO declaration', () => {
+  it('reaches bundle fields and vec elements as nested objects and arrays', async () => {
+    const sim = await simulate(Plumbing);
+    try {
+      sim.reset();
+      sim.io.in.valid.poke(1);
+      sim.io.in.bits.poke(0x3c);
+      sim.io.out.ready.poke(1);
+      sim.step();
+      sim.io.out.valid.expect(1);
+      sim.io.out.bits.expect(0x3c);
+      expect(sim.io.in.ready.peek()).toBe(1);
+      sim.io.table.forEach((h, i) => h.poke(10 + i));
+      sim.io.sel.poke(2);
+      sim.io.picked.expect(12);
+      expect(sim.io.copy.map((h) => h.peek())).toEqual([10, 11, 12, 13]);
+      expect(sim.io.copy[3]!.info.name).toBe('copy_3');
+    } finally {
+      sim.close();
+    }
+  });
+});
