@@ -1,7 +1,7 @@
 // Hardware values as the user sees them: typed handles over IR operands, with
 // operator methods that follow FIRRTL's width rules (widths.ts) and reject
 // anything that would silently lose bits.
-import { builder } from './builder.ts';
+import { builder, currentBuilder } from './builder.ts';
 import { HashiError } from './errors.ts';
 import { checkConnect, describeOperand } from './connect.ts';
 import type { Connect, Literal, Node, Operand } from './ir.ts';
@@ -100,9 +100,10 @@ type Operable = Data | Scalar;
 /** Emit one primitive op as a named node in the current module. */
 const noConsts: readonly number[] = [];
 
+// The hot path of elaboration: one call per operation, kept allocation-light.
 function node(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
-  const b = builder(`operation '${op}'`);
-  const type = resultType(op, args.map((a) => a.type), consts);
+  const b = currentBuilder() ?? builder(`operation '${op}'`);
+  const type = resultType(op, args, consts);
   const n: Node = { kind: 'node', id: b.newId(), name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
   b.push(n);
   return n;

@@ -40,10 +40,10 @@ function u(width: number): UIntType {
 }
 
 /** Result type of a primitive operation; operands already checked for kind. */
-export function resultType(op: string, args: readonly HwType[], consts: readonly number[]): HwType {
-  const a = args[0]!;
+export function resultType(op: string, args: readonly { readonly type: HwType }[], consts: readonly number[]): HwType {
+  const a = args[0]!.type;
   const wa = a.width;
-  const wb = args[1]?.width ?? 0;
+  const wb = args[1]?.type.width ?? 0;
   const n = consts[0] ?? 0;
   const kind = a.kind === 'sint' ? 'sint' : 'uint';
   switch (op) {
@@ -100,7 +100,7 @@ export function resultType(op: string, args: readonly HwType[], consts: readonly
     case 'dshr':
       return sameKind(kind, wa);
     case 'mux':
-      return sameKind(args[1]!.kind === 'sint' ? 'sint' : 'uint', Math.max(args[1]!.width, args[2]!.width));
+      return sameKind(args[1]!.type.kind === 'sint' ? 'sint' : 'uint', Math.max(args[1]!.type.width, args[2]!.type.width));
     default:
       throw new Error(`hashi internal: no width rule for primitive op '${op}'`);
   }

@@ -3,6 +3,7 @@
 // paths of their module; comb-read memories connect address to data.
 import { HashiError } from '../errors.ts';
 import type { Decl, ModuleIR, Operand, Stmt } from '../ir.ts';
+import type { HwType } from '../types.ts';
 import type { SourceLoc } from '../locator.ts';
 import { LeafIds } from './leaves.ts';
 
@@ -98,9 +99,64 @@ export function checkCombLoops(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, Com
   );
 }
 
-function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>): { graph: Graph; ids: LeafIds } {
+/**
+ * Which operands can lie on a combinational path that matters. An operation
+ * only reads values made before it, so operations alone never form a cycle:
+ * every cycle runs through something driven by a connect (a wire, an output, an
+ * instance or memory port). Operations that read none of those, directly or
+ * through other operations, can be left out of the graph: in an adder tree
+ * over inputs, that is nearly everything. For summaries, inputs count too.
+ */
+function hotness(m: ModuleIR, inputsCount: boolean): (o: Operand) => boolean {
+  const tainted = new Uint8Array(m.declCount);
+  const hot = (o: Operand): boolean => {
+    switch (o.kind) {
+      case 'lit':
+      case 'reg':
+        return false;
+      case 'node':
+        return tainted[o.id] === 1;
+      case 'port':
+        return o.dir === 'output' || inputsCount || hasFlip(o.type); // flipped fields of inputs are driven here
+      case 'subfield':
+      case 'subindex':
+        return hot(o.of);
+      case 'subaccess':
+        return hot(o.of) || hot(o.index);
+      default:
+        return true; // wires, instance ports, memory ports
+    }
+  };
+  const walk = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.kind === 'node') {
+        if (s.args.some(hot)) tainted[s.id] = 1;
+      } else if (s.kind === 'when') {
+        walk(s.then);
+        if (s.otherwise) walk(s.otherwise);
+      }
+    }
+  };
+  walk(m.body);
+  return hot;
+}
+
+const flipCache = new WeakMap<HwType, boolean>();
+
+function hasFlip(t: HwType): boolean {
+  if (t.kind !== 'bundle' && t.kind !== 'vec') return false;
+  let v = flipCache.get(t);
+  if (v === undefined) {
+    v = t.kind === 'vec' ? hasFlip(t.element) : Object.values(t.fields).some((f) => f.kind === 'flip' || hasFlip(f));
+    flipCache.set(t, v);
+  }
+  return v;
+}
+
+function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, inputsCount = false): { graph: Graph; ids: LeafIds } {
   const ids = new LeafIds();
   const graph = new Graph(m.declCount);
+  const hot = hotness(m, inputsCount);
   const isGroundDecl = (o: Operand): o is Decl => (o.kind === 'port' || o.kind === 'wire' || o.kind === 'reg' || o.kind === 'node') && o.type.kind !== 'bundle' && o.type.kind !== 'vec';
   // Sub-references (`x[3]`, `io.out.bits`) are shared objects, read many times.
   const memo = new Map<Operand, number[]>();
@@ -121,6 +177,7 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
     for (const s of stmts) {
       switch (s.kind) {
         case 'node': {
+          if (!hot(s)) break;
           const to = graph.objectVertex(s);
           for (const a of s.args) {
             if (a.kind === 'lit') continue;
@@ -130,10 +187,11 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
           break;
         }
         case 'connect': {
+          const srcHot = hot(s.src);
           if (isGroundDecl(s.sink) && (isGroundDecl(s.src) || s.src.kind === 'lit')) {
             if (s.sink.kind === 'reg') break; // a register's input is next-state, not a path
             const t = leavesOf(s.sink)[0]!;
-            for (const from of leavesOf(s.src)) graph.edge(from, t, s.loc);
+            if (srcHot) for (const from of leavesOf(s.src)) graph.edge(from, t, s.loc);
             for (const c of conds) graph.edge(c, t, s.loc);
             break;
           }
@@ -141,20 +199,20 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>):
           const flips = ids.leavesOf(s.sink).leaves.map((l) => l.flipped);
           const sink = leavesOf(s.sink);
           const src = leavesOf(s.src);
-          const extra = [...indexOperands(s.sink).flatMap(depsOf), ...indexOperands(s.src).flatMap(depsOf), ...conds];
+          const extra = [...indexOperands(s.sink).filter(hot).flatMap(depsOf), ...indexOperands(s.src).filter(hot).flatMap(depsOf), ...conds];
           sink.forEach((leaf, i) => {
             const other = src[i];
             if (other === undefined) return;
             const flipped = flips[i] ?? false;
             if (isReg(flipped ? s.src : s.sink)) return; // a register's input is next-state, not a path
             const [from, to] = flipped ? [leaf, other] : [other, leaf];
-            graph.edge(from, to, s.loc);
+            if (flipped || srcHot) graph.edge(from, to, s.loc);
             for (const d of extra) graph.edge(d, to, s.loc);
           });
           break;
         }
         case 'when': {
-          const c = [...conds, ...depsOf(s.cond)];
+          const c = hot(s.cond) ? [...conds, ...depsOf(s.cond)] : conds;
           walk(s.then, c);
           if (s.otherwise) walk(s.otherwise, c);
           break;
@@ -225,7 +283,7 @@ function findCycle(g: Graph): number[] | undefined {
 export function summarize(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>): CombSummary {
   const summary: CombSummary = new Map();
   if (m.ext) return summary;
-  const { graph, ids } = buildGraph(m, summaries);
+  const { graph, ids } = buildGraph(m, summaries, true);
   const outputs = new Map<number, string>();
   const inputs: [string, number][] = [];
   for (const p of m.ports) {
