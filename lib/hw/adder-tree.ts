@@ -84,6 +84,8 @@ export interface Po2TreeResult {
   readonly adders: number;
   /** Adders spent on floor-signed corrections that no adder of the tree could take as its carry-in. */
   readonly settled: number;
+  /** Of those corrections, how many were negative (subtracted) ones. */
+  readonly settledNegative: number;
   readonly levels: number;
 }
 
@@ -258,11 +260,12 @@ function constBool(b: boolean): BoolValue {
 }
 
 /** Add the remaining corrections to a node explicitly (one adder each; two per adder for pairs of the same polarity). */
-function settle(e: Emitted): { e: Emitted; adders: number } {
+function settle(e: Emitted): { e: Emitted; adders: number; negative: number } {
   const pos = [...(e.pos ?? [])];
   const neg = [...(e.neg ?? [])];
   let { hw, lo, hi } = e;
   let adders = 0;
+  const negative = neg.length;
   while (pos.length > 0) {
     const c1 = pos.pop() as BoolValue;
     const c2 = pos.pop();
@@ -279,7 +282,7 @@ function settle(e: Emitted): { e: Emitted; adders: number } {
     hw = withLowBit(hw, constBool(true)).add(withLowBit(invert(zeroSInt()), c.not())).shr(1).trunc(signedWidth(lo, hi));
     adders++;
   }
-  return { e: { hw, lsb: e.lsb, lo, hi, sign: e.sign }, adders };
+  return { e: { hw, lsb: e.lsb, lo, hi, sign: e.sign }, adders, negative };
 }
 
 function zeroSInt(): SIntValue {
@@ -346,13 +349,14 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
     // No term: the output is the constant bias (constant at every latency).
     const c = Wire(SInt(signedWidth(bias, bias)));
     c.connect(bias);
-    return { out: c, range: [bias, bias], latency, adders: 0, settled: 0, levels };
+    return { out: c, range: [bias, bias], latency, adders: 0, settled: 0, settledNegative: 0, levels };
   }
   const treeLevels = levels - (hasFinal ? 1 : 0);
 
   const emitter = new TreeEmitter(every);
   let root: Emitted;
   let corrections = 0;
+  let negCorrections = 0;
   {
     let level: Plan[] = leaves;
     for (let l = 1; l <= treeLevels; l++) {
@@ -373,6 +377,7 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
     root = settled.e;
     emitter.adders += settled.adders;
     corrections = settled.adders;
+    negCorrections = settled.negative;
   }
 
   let out: SIntValue;
@@ -414,5 +419,5 @@ export function po2AdderTree(terms: readonly Po2TreeTerm[], opts: Po2TreeOptions
   }
   if (glo !== lo || ghi !== hi) throw new Error(`hashi internal: adder tree range [${lo}, ${hi}] differs from the golden [${glo}, ${ghi}]`);
   if (out.width !== signedWidth(lo, hi)) throw new Error(`hashi internal: adder tree output is ${out.width} bits, its range needs ${signedWidth(lo, hi)}`);
-  return { out, range: [lo, hi], latency, adders: emitter.adders, settled: corrections, levels };
+  return { out, range: [lo, hi], latency, adders: emitter.adders, settled: corrections, settledNegative: negCorrections, levels };
 }
