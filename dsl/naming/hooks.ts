@@ -9,7 +9,9 @@ import { isNamingCandidatePath, mightImportHashi } from './detect.ts';
 import { stripTypes } from './strip-types.ts';
 
 export const load: LoadHook = async (url, context, nextLoad) => {
-  if (!url.startsWith('file:') || !isNamingCandidatePath(url) || context.format === 'commonjs') return nextLoad(url, context);
+  // A design that imports hashi is an ES module even where package.json says CommonJS
+  // (a lone file in /tmp, say): hashi itself is ESM-only.
+  if (!url.startsWith('file:') || !isNamingCandidatePath(url)) return nextLoad(url, context);
   const path = fileURLToPath(url);
   let source: string;
   try {

@@ -1,7 +1,7 @@
 // `hashi emit` end to end, as a user runs it: FIRRTL plus SystemVerilog that
 // Verilator's strictest lint accepts; bad input gives one clear line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,24 @@ describe('hashi emit', () => {
       expect(() => lint(svFiles, waive)).not.toThrow();
     });
   }
+
+  it('loads a design file that lives outside any ESM package (e.g. in /tmp)', () => {
+    const file = join(out, 'loose.ts');
+    const dsl = join(process.cwd(), 'dsl', 'index.ts');
+    writeFileSync(
+      file,
+      `import { IO, Input, Output, UInt, defineModule } from ${JSON.stringify(dsl)};\n` +
+        `export default defineModule({ name: 'Loose', body: () => {\n` +
+        `  const io = IO({ a: Input(UInt(4)), b: Output(UInt(5)) });\n` +
+        `  const sum = io.a.add(1);\n` +
+        `  io.b.connect(sum);\n` +
+        `} });\n`,
+    );
+    const r = hashi('emit', file, '-o', join(out, 'loose'));
+    expect(r.status, r.stderr).toBe(0);
+    const fir = readFileSync(join(out, 'loose', 'Loose.fir'), 'utf8');
+    expect(fir).toMatch(/node sum = add\(a, UInt<1>\(1\)\)/);
+  });
 
   it('rejects an unknown parameter with the list of real ones, without a stack trace', () => {
     const r = hashi('emit', 'designs/counter.ts', '--param', 'widht=8', '-o', join(out, 'bad'));
