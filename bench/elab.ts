@@ -19,32 +19,49 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
   try {
     log(`elab: ${trees} trees x ${termsPerTree} terms = ${trees * (termsPerTree - 1)} adders`);
-    const cpuStart = process.cpuUsage();
-    const started = performance.now();
-    const circuit = elaborate(AdderForest, params);
-    const elaborated = performance.now();
-    const sink = new FileSink(join(dir, 'AdderForest.fir'));
-    const { statements } = emitFirrtl(circuit, sink);
-    sink.close();
-    const emitted = performance.now();
-    const cpu = process.cpuUsage(cpuStart);
-    // CPU time of this process: steadier than wall time on a shared machine.
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const elabSeconds = (emitted - started) / 1000;
-    log(`elab: ${statements} statements in ${elabSeconds.toFixed(2)} s (elaboration ${((elaborated - started) / 1000).toFixed(2)} s, emission ${((emitted - elaborated) / 1000).toFixed(2)} s); running firtool`);
-    const peakBeforeFirtool = process.resourceUsage().maxRSS * 1024;
+    const repeat = flag(opts.argv, 'repeat', 3);
+    const runs: { elaborate: number; emit: number; cpu: number }[] = [];
+    let circuit: ReturnType<typeof elaborate> | undefined;
+    let statements = 0;
+    let firBytes = 0;
+    let peakRss = 0;
+    for (let r = 0; r < repeat; r++) {
+      circuit = undefined; // let the previous run's circuit go before building the next
+      const cpuStart = process.cpuUsage();
+      const started = performance.now();
+      circuit = elaborate(AdderForest, params);
+      const elaborated = performance.now();
+      const sink = new FileSink(join(dir, 'AdderForest.fir'));
+      statements = emitFirrtl(circuit, sink).statements;
+      sink.close();
+      firBytes = sink.bytes;
+      const emitted = performance.now();
+      const cpu = process.cpuUsage(cpuStart);
+      // Peak RSS of one elaboration: taken after the first run only.
+      if (r === 0) peakRss = process.resourceUsage().maxRSS * 1024;
+      runs.push({ elaborate: (elaborated - started) / 1000, emit: (emitted - elaborated) / 1000, cpu: (cpu.user + cpu.system) / 1e6 });
+      log(`elab: run ${r + 1}/${repeat}: ${statements} statements, elaboration ${runs.at(-1)!.elaborate.toFixed(2)} s, emission ${runs.at(-1)!.emit.toFixed(2)} s`);
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const elabSeconds = median(runs.map((x) => x.elaborate + x.emit));
+    const cpuSeconds = median(runs.map((x) => x.cpu));
     // --skip-firtool: elaboration figures only (firtool takes minutes at full size).
-    const verilog = opts.argv.includes('--skip-firtool') ? undefined : await emitVerilog(circuit, { outDir: join(dir, 'out') });
+    if (!opts.argv.includes('--skip-firtool')) log('elab: running firtool');
+    const verilog = opts.argv.includes('--skip-firtool') ? undefined : await emitVerilog(circuit!, { outDir: join(dir, 'out') });
     return {
       adders: trees * (termsPerTree - 1),
       ops: statements,
+      runs: repeat,
       elab_seconds: elabSeconds,
+      elaborate_seconds: median(runs.map((x) => x.elaborate)),
+      emit_seconds: median(runs.map((x) => x.emit)),
       ops_per_second: statements / elabSeconds,
+      // CPU time of this process (GC threads included): steadier on a shared machine.
       elab_cpu_seconds: cpuSeconds,
       ops_per_cpu_second: statements / cpuSeconds,
-      peak_rss_bytes: peakBeforeFirtool,
-      bytes_per_op: peakBeforeFirtool / statements,
-      fir_bytes: sink.bytes,
+      peak_rss_bytes: peakRss,
+      bytes_per_op: peakRss / statements,
+      fir_bytes: firBytes,
       firtool_seconds: verilog?.firtoolSeconds ?? null,
     };
   } finally {

@@ -2,7 +2,7 @@
 import type { CircuitIR, Mem, ModuleIR, Named, Operand, Stmt } from '../ir.ts';
 import { firrtlLoc } from '../locator.ts';
 import { firrtlType } from '../types.ts';
-import { assignNames } from './names.ts';
+import { ModuleNames } from './names.ts';
 import type { TextSink } from './sink.ts';
 
 export const FIRRTL_VERSION = '6.0.0';
@@ -53,8 +53,8 @@ function emitExtModule(m: ModuleIR, out: TextSink): void {
 /** Writes one module; returns its number of statements. */
 function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): number {
   let statements = 0;
-  const names = assignNames(m);
-  const name = (d: Named): string => names[d.id]!;
+  const names = new ModuleNames(m);
+  const name = (d: Named): string => names.of(d);
   const ref = (o: Operand): string => {
     switch (o.kind) {
       case 'lit':
