@@ -32,9 +32,12 @@ export function generateGlue(
   const copyIn: string[] = [];
   const copyOut: string[] = [];
   let offset = 0;
+  // The first clock input is the one step() drives; any other clock is an
+  // input like the rest, toggled by poke (a second clock domain).
+  const stepped = ports.findIndex((p) => p.kind === 'clock' && p.direction === 'input');
   ports.forEach((p, i) => {
     const m = `top_->${members[i]}`;
-    if (p.kind === 'clock' && p.direction === 'input') {
+    if (i === stepped) {
       // driven by the clock loop only
     } else if (p.width <= 32) {
       (p.direction === 'input' ? copyIn : copyOut).push(

@@ -51,6 +51,16 @@ describe('hashi emit', () => {
     });
   }
 
+  it('gives byte-identical FIRRTL and SystemVerilog on every run', () => {
+    const read = (dir: string): string[] => ['Counter.fir', 'sv/Counter.sv'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    const runs = ['again1', 'again2'].map((d) => {
+      const dir = join(out, d);
+      expect(hashi('emit', 'designs/counter.ts', '--param', 'width=5', '-o', dir).status).toBe(0);
+      return read(dir);
+    });
+    expect(runs[0]).toEqual(runs[1]);
+  });
+
   it('loads a design file that lives outside any ESM package (e.g. in /tmp)', () => {
     const file = join(out, 'loose.ts');
     const dsl = join(process.cwd(), 'dsl', 'index.ts');
