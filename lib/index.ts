@@ -34,3 +34,10 @@ export * from './hw/layers.ts';
 export * from './hw/weights.ts';
 export * from './hw/pool.ts';
 export * from './hw/streaming.ts';
+
+// Weights in: safetensors files, the MobileNetV2 topology, import (BN fold + Po2).
+export * from './weights/dtypes.ts';
+export * from './weights/tensor.ts';
+export * from './weights/safetensors-read.ts';
+export * from './weights/safetensors-write.ts';
+export * from './weights/safetensors-file.ts';
