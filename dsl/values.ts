@@ -277,7 +277,9 @@ abstract class Bits<Self extends Data> extends Data {
   }
   /** Concatenation: this value in the high bits, `low` in the low bits. */
   cat(low: Data): UInt {
-    return new UInt(node('cat', [this.ref, low.ref]));
+    // firtool wants operands of one signedness; the result is raw bits anyway.
+    const bits = (o: Operand): Operand => (o.type.kind === 'uint' ? o : node('asUInt', [o]));
+    return new UInt(node('cat', [bits(this.ref), bits(low.ref)]));
   }
   andR(): Bool {
     return new Bool(node('andr', [this.ref]));
@@ -354,6 +356,10 @@ export class SInt extends Bits<SInt> {
   protected make(ref: Operand): SInt {
     return new SInt(ref);
   }
+  /** Bitwise complement, keeping the type (as Chisel's `~` on SInt). */
+  not(): SInt {
+    return new SInt(node('asSInt', [node('not', [this.ref])]));
+  }
   /** Negation, one bit wider. */
   neg(): SInt {
     return new SInt(node('neg', [this.ref]));
@@ -378,7 +384,25 @@ export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Sca
   const ra = operand(a, like);
   const rb = operand(b, like);
   requireKind('mux', ra, rb);
-  return wrap(node('mux', [cond.ref, ra, rb])) as T;
+  const out = node('mux', [cond.ref, ra, rb]);
+  return (a instanceof Bool && b instanceof Bool ? new Bool(out) : wrap(out)) as T;
+}
+
+/** A UInt constant: `U(5)` is as wide as needed, `U(5, 8)` is 8 bits. */
+export function U(value: number | bigint, width?: number): UInt {
+  const v = BigInt(value);
+  return new UInt(makeLiteral(v, { kind: 'uint', width: width ?? uintWidthOf(v < 0n ? 0n : v) }));
+}
+
+/** An SInt constant: `S(-3)` is as wide as needed, `S(-3, 8)` is 8 bits. */
+export function S(value: number | bigint, width?: number): SInt {
+  const v = BigInt(value);
+  return new SInt(makeLiteral(v, { kind: 'sint', width: width ?? sintWidthOf(v) }));
+}
+
+/** A Bool constant. */
+export function B(value: boolean): Bool {
+  return new Bool(makeLiteral(value ? 1n : 0n, { kind: 'uint', width: 1, bool: true } as UIntType));
 }
 
 export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
