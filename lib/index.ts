@@ -41,3 +41,8 @@ export * from './weights/tensor.ts';
 export * from './weights/safetensors-read.ts';
 export * from './weights/safetensors-write.ts';
 export * from './weights/safetensors-file.ts';
+
+// Programmable classifier NPU (HaShiFlex): output-stationary MAC lanes, run-time writable weights.
+export * from './npu/cycles.ts';
+export * from './npu/golden.ts';
+export * from './npu/npu.ts';
