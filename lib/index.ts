@@ -46,3 +46,4 @@ export * from './weights/safetensors-file.ts';
 export * from './npu/cycles.ts';
 export * from './npu/golden.ts';
 export * from './npu/npu.ts';
+export * from './weights/mobilenetv2.ts';
