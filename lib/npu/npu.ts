@@ -168,9 +168,10 @@ export const Npu = defineModule({
         foldBase.connect(0);
         bankBase.connect(0);
       }).otherwise(() => {
-        fold.connect(fold.addWrap(1));
-        foldBase.connect(foldBase.addWrap(lanes));
-        bankBase.connect(bankBase.addWrap(features));
+        // (dead when there is one fold; the literals may then be wider than the registers)
+        fold.connect(fold.addWrap(1).trunc(g.foldWidth));
+        foldBase.connect(foldBase.addWrap(lanes).trunc(g.rowWidth + 1));
+        bankBase.connect(bankBase.addWrap(features).trunc(g.bankAddrWidth));
       });
     });
     io.busy.connect(active);
