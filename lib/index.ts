@@ -47,3 +47,7 @@ export * from './npu/cycles.ts';
 export * from './npu/golden.ts';
 export * from './npu/npu.ts';
 export * from './weights/mobilenetv2.ts';
+export * from './hw/streaming-more.ts';
+export * from './weights/random-state-dict.ts';
+export * from './weights/layout.ts';
+export * from './weights/import.ts';
