@@ -11,8 +11,9 @@
  *   j + i: the systolic skew. Each lane reads its own weight bank at that
  *   address, multiplies (`.mul`, the design's only multipliers) and
  *   accumulates; its accumulator is output-stationary (one class per lane per
- *   fold). The fold ends in fold cycle k_fe + L - 2, when feature k_fe - 1
- *   leaves lane L - 1; the next fold starts in the next cycle.
+ *   fold). The fold ends in fold cycle k_fe + L - 2, when lane L - 1 takes
+ *   feature k_fe - 1 (the controller watches the end of the skew chain); the
+ *   next fold starts in the next cycle: folds do not overlap, as in SCALE-Sim.
  *   When a lane takes its last feature (fold cycle k_fe - 1 + i), its complete
  *   sum (accumulator + last product) is requantized and put on the result port
  *   in that same cycle: one result per cycle at most, lanes in order.
@@ -78,7 +79,7 @@ export function npuGeometry(p: NpuParams) {
     colWidth: bitsFor(features - 1),
     laneWidth: bitsFor(lanes - 1),
     foldWidth: bitsFor(folds - 1),
-    cycleWidth: bitsFor(foldCycles - 1),
+    issueWidth: bitsFor(features),
   };
 }
 
@@ -148,20 +149,24 @@ export const Npu = defineModule({
     });
 
     // ---- controller ----------------------------------------------------------
+    // `issued` counts the features sent into lane 0 in this fold (0 .. k_fe; at
+    // k_fe the controller waits). The fold ends when the wavefront leaves the
+    // array: lane L - 1 takes feature k_fe - 1 (`tailLast`, from the skew chain
+    // below), k_fe + L - 2 cycles after the fold's first cycle.
     const running = RegInit(Bool(), false);
-    const cycle = RegInit(UInt(g.cycleWidth), 0); // fold cycle 0 .. k_fe + L - 2
+    const issued = RegInit(UInt(g.issueWidth), 0);
     const fold = RegInit(UInt(g.foldWidth), 0);
     const foldBase = RegInit(UInt(g.rowWidth + 1), 0); // fold * L (first class of the fold)
     const bankBase = RegInit(UInt(g.bankAddrWidth), 0); // fold * k_fe
+    const tailLast = Wire(Bool()); // lane L - 1 takes the fold's last feature this cycle
     const active = running.or(io.start);
-    const endOfFold = active.and(cycle.eq(g.foldCycles - 1));
+    const issuing = active.and(issued.lt(features));
+    const endOfFold = tailLast; // only ever high while active
     const lastFold = fold.eq(g.folds - 1);
-    when(active, () => {
-      running.connect(true);
-      cycle.connect(cycle.addWrap(1));
-    });
+    when(active, () => running.connect(true));
+    when(issuing, () => issued.connect(issued.addWrap(1)));
     when(endOfFold, () => {
-      cycle.connect(0);
+      issued.connect(0);
       when(lastFold, () => {
         running.connect(false);
         fold.connect(0);
@@ -178,14 +183,13 @@ export const Npu = defineModule({
     io.done.connect(endOfFold.and(lastFold));
 
     // ---- the lanes -------------------------------------------------------------
-    // What enters lane 0 this cycle: feature `cycle` while cycle < k_fe.
-    const issuing = active.and(cycle.lt(features));
-    const j = cycle.trunc(Math.min(g.cycleWidth, g.colWidth));
+    // What enters lane 0 this cycle: feature `issued` while issued < k_fe.
+    const j = issued.trunc(g.colWidth);
     let vIn: BoolValue = issuing;
     let xIn: SIntValue = xbuf.read(j); // don't-care when not issuing
     let aIn: UIntValue = bankBase.addWrap(j.pad(g.bankAddrWidth)).trunc(g.bankAddrWidth);
-    let firstIn: BoolValue = cycle.eq(0);
-    let lastIn: BoolValue = cycle.eq(features - 1);
+    let firstIn: BoolValue = issued.eq(0);
+    let lastIn: BoolValue = issued.eq(features - 1);
 
     const finalSum = Wire(SInt(g.accWidth));
     const finalLane = Wire(UInt(g.laneWidth));
@@ -222,6 +226,7 @@ export const Npu = defineModule({
         lastIn = RegNext(lastIn).named(`last${i + 1}`);
       }
     }
+    tailLast.connect(vIn.and(lastIn)); // vIn, lastIn: what lane L - 1 takes this cycle
 
     io.result.valid.connect(finalValid);
     io.result.bits.index.connect(foldBase.addWrap(finalLane.pad(g.rowWidth + 1)).trunc(g.rowWidth));

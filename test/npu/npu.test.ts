@@ -11,11 +11,12 @@ import { idle, randomRaw, runOnce, writeFeatures, writeWeights } from './driver.
 // Four shapes; the formats vary too, so every requantization path is covered:
 // right shift with saturation, a larger shift, full width (no shift, no
 // saturation possible) and a left shift with saturation.
-const shapes: { name: string; p: NpuParams }[] = [
-  { name: 'k=10 k_fe=16 L=4, W Q2.6 x Q3.5 -> Q8.8', p: { ...npuDefaults, classes: 10, features: 16, lanes: 4 } },
-  { name: 'k=7 k_fe=5 L=3, W Q1.7 x Q3.5 -> Q4.4', p: { ...npuDefaults, classes: 7, features: 5, lanes: 3, wInt: 1, wFrac: 7, outInt: 4, outFrac: 4 } },
-  { name: 'k=16 k_fe=32 L=16, W Q4.4 x Q3.5 -> full width Q15.9', p: { ...npuDefaults, classes: 16, features: 32, lanes: 16, wInt: 4, wFrac: 4, outInt: 15, outFrac: 9 } },
-  { name: 'k=5 k_fe=8 L=8, W Q2.6 x Q2.2 -> Q3.10', p: { ...npuDefaults, classes: 5, features: 8, lanes: 8, xInt: 2, xFrac: 2, outInt: 3, outFrac: 10 } },
+// `cycles`: SCALE-Sim's ceil(k/L) * (k_fe + L - 1) - 1, written out by hand.
+const shapes: { name: string; p: NpuParams; cycles: number }[] = [
+  { name: 'k=10 k_fe=16 L=4, W Q2.6 x Q3.5 -> Q8.8', p: { ...npuDefaults, classes: 10, features: 16, lanes: 4 }, cycles: 3 * 19 - 1 },
+  { name: 'k=7 k_fe=5 L=3, W Q1.7 x Q3.5 -> Q4.4', p: { ...npuDefaults, classes: 7, features: 5, lanes: 3, wInt: 1, wFrac: 7, outInt: 4, outFrac: 4 }, cycles: 3 * 7 - 1 },
+  { name: 'k=16 k_fe=32 L=16, W Q4.4 x Q3.5 -> full width Q15.9', p: { ...npuDefaults, classes: 16, features: 32, lanes: 16, wInt: 4, wFrac: 4, outInt: 15, outFrac: 9 }, cycles: 1 * 47 - 1 },
+  { name: 'k=5 k_fe=8 L=8, W Q2.6 x Q2.2 -> Q3.10', p: { ...npuDefaults, classes: 5, features: 8, lanes: 8, xInt: 2, xFrac: 2, outInt: 3, outFrac: 10 }, cycles: 1 * 15 - 1 },
 ];
 
 function randomProblem(rng: Prng, p: NpuParams) {
@@ -33,7 +34,7 @@ function classifyAndCheck(sim: DesignSimulator, p: NpuParams, weights: bigint[][
   return run;
 }
 
-describe.each(shapes)('Npu $name', ({ p }) => {
+describe.each(shapes)('Npu $name', ({ p, cycles }) => {
   let sim: DesignSimulator | undefined;
   const open = async (): Promise<DesignSimulator> => {
     if (!sim) {
@@ -53,6 +54,7 @@ describe.each(shapes)('Npu $name', ({ p }) => {
     writeFeatures(s, features);
     const run = classifyAndCheck(s, p, weights, features);
     const shape = { classes: p.classes, features: p.features, lanes: p.lanes };
+    expect(run.doneCycle).toBe(cycles);
     expect(run.doneCycle).toBe(npuCycles(shape));
     expect(run.busyCycles).toBe(npuCycles(shape) + 1); // cycles 0 .. done
     expect(run.results.at(-1)!.cycle).toBe(npuLastResultCycle(shape));
@@ -117,6 +119,7 @@ describe('Npu weight rewrite at run time', () => {
       writeWeights(sim, patched, cells);
       const third = classifyAndCheck(sim, p, patched, first.features);
       const changed = third.results.filter((r, i) => r.score !== after.results[i]!.score).map((r) => r.index);
+      expect(changed.length).toBeGreaterThan(0);
       expect(changed.every((o) => cells.some(([c]) => c === o))).toBe(true);
 
       // Back-to-back starts: a start in the cycle after done begins the next classification.
