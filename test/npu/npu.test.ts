@@ -17,6 +17,9 @@ const shapes: { name: string; p: NpuParams; cycles: number }[] = [
   { name: 'k=7 k_fe=5 L=3, W Q1.7 x Q3.5 -> Q4.4', p: { ...npuDefaults, classes: 7, features: 5, lanes: 3, wInt: 1, wFrac: 7, outInt: 4, outFrac: 4 }, cycles: 3 * 7 - 1 },
   { name: 'k=16 k_fe=32 L=16, W Q4.4 x Q3.5 -> full width Q15.9', p: { ...npuDefaults, classes: 16, features: 32, lanes: 16, wInt: 4, wFrac: 4, outInt: 15, outFrac: 9 }, cycles: 1 * 47 - 1 },
   { name: 'k=5 k_fe=8 L=8, W Q2.6 x Q2.2 -> Q3.10', p: { ...npuDefaults, classes: 5, features: 8, lanes: 8, xInt: 2, xFrac: 2, outInt: 3, outFrac: 10 }, cycles: 1 * 15 - 1 },
+  // Degenerate corners of the schedule: one lane (no skew), one feature, done in cycle 1.
+  { name: 'k=3 k_fe=2 L=1', p: { ...npuDefaults, classes: 3, features: 2, lanes: 1 }, cycles: 3 * 2 - 1 },
+  { name: 'k=1 k_fe=1 L=2', p: { ...npuDefaults, classes: 1, features: 1, lanes: 2 }, cycles: 1 * 2 - 1 },
 ];
 
 function randomProblem(rng: Prng, p: NpuParams) {
@@ -89,6 +92,35 @@ describe.each(shapes)('Npu $name', ({ p, cycles }) => {
       writeWeights(s, weights);
       writeFeatures(s, features);
       classifyAndCheck(s, p, weights, features);
+    }
+  });
+});
+
+describe('Npu start handshake', () => {
+  it('ignores start while busy; start held high runs classifications back to back', async () => {
+    const p = shapes[1]!.p;
+    const n = shapes[1]!.cycles;
+    const sim = await simulate(Npu, p);
+    try {
+      idle(sim);
+      sim.reset();
+      const { weights, features } = randomProblem(new Prng(5), p);
+      writeWeights(sim, weights);
+      writeFeatures(sim, features);
+      const golden = npuGolden(p, weights, features).scores;
+      sim.poke('start', 1);
+      const done: number[] = [];
+      const scores: bigint[] = [];
+      for (let c = 0; c < 2 * (n + 1) + 3; c++) {
+        if (sim.peek('done') === 1) done.push(c);
+        if (sim.peek('result_valid') === 1) scores.push(BigInt(sim.peek('result_bits_score')));
+        expect(sim.peek('busy')).toBe(1);
+        sim.step();
+      }
+      expect(done).toEqual([n, 2 * n + 1]); // the second run starts in the cycle after the first's done
+      expect(scores.slice(0, 2 * p.classes)).toEqual([...golden, ...golden]);
+    } finally {
+      sim.close();
     }
   });
 });
