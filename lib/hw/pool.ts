@@ -68,29 +68,38 @@ export function floorDivConstHw(v: SIntValue, lo: bigint, hi: bigint, D: bigint)
   return { out: q, lo: qlo, hi: qhi };
 }
 
-/** Global average pooling, H x W x C -> 1 x 1 x C (as golden globalAvgPool). */
-export function globalAvgPoolHw(x: HwTensor, out: QFormat, sat: Saturation = 'full'): HwTensor {
-  const [H, W, C] = x.shape;
-  const count = BigInt(H * W);
-  const d = out.frac - x.fmt.frac;
-  let den = d >= 0 ? count : count << BigInt(-d);
+/**
+ * The division step of global average pooling, on one channel's exact sum S
+ * (raw at `inFrac`, value range [lo, hi]) of `count` values:
+ * saturate(floor(S * 2^(out.frac - inFrac) / count)) as an SInt of
+ * formatWidth(out) bits. Shared by `globalAvgPoolHw` and the streaming pool.
+ */
+export function avgFromSumHw(sum: SIntValue, range: readonly [bigint, bigint], count: number, inFrac: number, out: QFormat, sat: Saturation = 'full'): SIntValue {
+  const d = out.frac - inFrac;
+  let den = d >= 0 ? BigInt(count) : BigInt(count) << BigInt(-d);
   let t = 0;
   while ((den & 1n) === 0n) {
     den >>= 1n;
     t++;
   }
+  // num = S * 2^max(d, 0); then floor(num / 2^t) (wiring), then floor(. / den).
+  const num = d > 0 ? sum.shl(d) : sum;
+  const nlo = range[0] << BigInt(Math.max(d, 0));
+  const nhi = range[1] << BigInt(Math.max(d, 0));
+  const shifted = t > 0 ? num.shr(t) : num;
+  const q = floorDivConstHw(shifted, nlo >> BigInt(t), nhi >> BigInt(t), den);
+  return requantizeHw(q.out, out.frac, out, { saturation: sat, range: [q.lo, q.hi] });
+}
+
+/** Global average pooling, H x W x C -> 1 x 1 x C (as golden globalAvgPool). */
+export function globalAvgPoolHw(x: HwTensor, out: QFormat, sat: Saturation = 'full'): HwTensor {
+  const [H, W, C] = x.shape;
   const data: SIntValue[] = [];
   for (let c = 0; c < C; c++) {
     const terms = [];
     for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) terms.push({ x: x.data[hwcIndex(x.shape, y, xx, c)] as SIntValue, w: po2(1, 0) });
     const sum = po2AdderTree(terms, { act: x.fmt, accFrac: x.fmt.frac, mode: EXACT });
-    // num = S * 2^max(d, 0); then floor(num / 2^t) (wiring), then floor(. / den).
-    const num = d > 0 ? sum.out.shl(d) : sum.out;
-    const nlo = sum.range[0] << BigInt(Math.max(d, 0));
-    const nhi = sum.range[1] << BigInt(Math.max(d, 0));
-    const shifted = t > 0 ? num.shr(t) : num;
-    const q = floorDivConstHw(shifted, nlo >> BigInt(t), nhi >> BigInt(t), den);
-    data.push(requantizeHw(q.out, out.frac, out, { saturation: sat, range: [q.lo, q.hi] }));
+    data.push(avgFromSumHw(sum.out, sum.range, H * W, x.fmt.frac, out, sat));
   }
   return { shape: [1, 1, C], fmt: out, data };
 }
