@@ -12,14 +12,15 @@ import { idle, randomRaw, runOnce, writeFeatures, writeWeights } from './driver.
 // right shift with saturation, a larger shift, full width (no shift, no
 // saturation possible) and a left shift with saturation.
 // `cycles`: SCALE-Sim's ceil(k/L) * (k_fe + L - 1) - 1, written out by hand.
-const shapes: { name: string; p: NpuParams; cycles: number }[] = [
-  { name: 'k=10 k_fe=16 L=4, W Q2.6 x Q3.5 -> Q8.8', p: { ...npuDefaults, classes: 10, features: 16, lanes: 4 }, cycles: 3 * 19 - 1 },
-  { name: 'k=7 k_fe=5 L=3, W Q1.7 x Q3.5 -> Q4.4', p: { ...npuDefaults, classes: 7, features: 5, lanes: 3, wInt: 1, wFrac: 7, outInt: 4, outFrac: 4 }, cycles: 3 * 7 - 1 },
-  { name: 'k=16 k_fe=32 L=16, W Q4.4 x Q3.5 -> full width Q15.9', p: { ...npuDefaults, classes: 16, features: 32, lanes: 16, wInt: 4, wFrac: 4, outInt: 15, outFrac: 9 }, cycles: 1 * 47 - 1 },
-  { name: 'k=5 k_fe=8 L=8, W Q2.6 x Q2.2 -> Q3.10', p: { ...npuDefaults, classes: 5, features: 8, lanes: 8, xInt: 2, xFrac: 2, outInt: 3, outFrac: 10 }, cycles: 1 * 15 - 1 },
+// `last`: the cycle of the last score (earlier than done when the last fold is partial).
+const shapes: { name: string; p: NpuParams; cycles: number; last: number }[] = [
+  { name: 'k=10 k_fe=16 L=4, W Q2.6 x Q3.5 -> Q8.8', p: { ...npuDefaults, classes: 10, features: 16, lanes: 4 }, cycles: 3 * 19 - 1, last: 54 },
+  { name: 'k=7 k_fe=5 L=3, W Q1.7 x Q3.5 -> Q4.4', p: { ...npuDefaults, classes: 7, features: 5, lanes: 3, wInt: 1, wFrac: 7, outInt: 4, outFrac: 4 }, cycles: 3 * 7 - 1, last: 18 },
+  { name: 'k=16 k_fe=32 L=16, W Q4.4 x Q3.5 -> full width Q15.9', p: { ...npuDefaults, classes: 16, features: 32, lanes: 16, wInt: 4, wFrac: 4, outInt: 15, outFrac: 9 }, cycles: 1 * 47 - 1, last: 46 },
+  { name: 'k=5 k_fe=8 L=8, W Q2.6 x Q2.2 -> Q3.10', p: { ...npuDefaults, classes: 5, features: 8, lanes: 8, xInt: 2, xFrac: 2, outInt: 3, outFrac: 10 }, cycles: 1 * 15 - 1, last: 11 },
   // Degenerate corners of the schedule: one lane (no skew), one feature, done in cycle 1.
-  { name: 'k=3 k_fe=2 L=1', p: { ...npuDefaults, classes: 3, features: 2, lanes: 1 }, cycles: 3 * 2 - 1 },
-  { name: 'k=1 k_fe=1 L=2', p: { ...npuDefaults, classes: 1, features: 1, lanes: 2 }, cycles: 1 * 2 - 1 },
+  { name: 'k=3 k_fe=2 L=1', p: { ...npuDefaults, classes: 3, features: 2, lanes: 1 }, cycles: 3 * 2 - 1, last: 5 },
+  { name: 'k=1 k_fe=1 L=2', p: { ...npuDefaults, classes: 1, features: 1, lanes: 2 }, cycles: 1 * 2 - 1, last: 0 },
 ];
 
 function randomProblem(rng: Prng, p: NpuParams) {
@@ -37,7 +38,7 @@ function classifyAndCheck(sim: DesignSimulator, p: NpuParams, weights: bigint[][
   return run;
 }
 
-describe.each(shapes)('Npu $name', ({ p, cycles }) => {
+describe.each(shapes)('Npu $name', ({ p, cycles, last }) => {
   let sim: DesignSimulator | undefined;
   const open = async (): Promise<DesignSimulator> => {
     if (!sim) {
@@ -60,6 +61,7 @@ describe.each(shapes)('Npu $name', ({ p, cycles }) => {
     expect(run.doneCycle).toBe(cycles);
     expect(run.doneCycle).toBe(npuCycles(shape));
     expect(run.busyCycles).toBe(npuCycles(shape) + 1); // cycles 0 .. done
+    expect(run.results.at(-1)!.cycle).toBe(last);
     expect(run.results.at(-1)!.cycle).toBe(npuLastResultCycle(shape));
     // Class o = f*L + i leaves lane i when it takes the last feature: fold cycle k_fe - 1 + i.
     const foldCycles = p.features + p.lanes - 1;
