@@ -66,6 +66,7 @@ const CH = 4;
 const CW = 5;
 const CACT = qformat(3, 3);
 const CWTS = randomSparsePo2(p, CC * 9 * CC, range, 0.3);
+const CGAP = qformat(2, 6);
 const info: Record<string, number> = {};
 
 function ports(prefix: string, n: number, fmt: QFormat): { valid: BoolValue; pixel: SIntValue[] } {
@@ -95,6 +96,8 @@ function chain(name: string, tight: boolean): void {
   info.convLatency = conv.latency;
   const skip: PixelStream = { valid: x.valid.and(conv.ready), pixel: x.pixel, fmt: CACT };
   outputs(name, streamingResidualAdd(skip, main, { depth: info[`${name}_depth`]!, out: CACT }));
+  // The conv's accumulators pooled per frame: the pool's sums sized from the conv's channel ranges.
+  if (!tight) outputs(`${name}_gap`, streamingGlobalAvgPool(conv, { height: CH, width: CW, out: CGAP }));
 }
 
 const Top = defineModule({
@@ -265,6 +268,7 @@ describe('streaming residual, pool, linear in Verilator', () => {
     const total = frames.length * CH * CW;
     const pix = frames.flatMap(vectorsOf);
     const seen: bigint[][] = [];
+    const pooled: bigint[][] = [];
     let k = 0;
     const g = new Prng(13);
     let pushes = 0;
@@ -283,11 +287,13 @@ describe('streaming residual, pool, linear in Verilator', () => {
       if (took) k++;
       if (took) pushes++;
       if (sim.peek('chain_valid') === 1) pops++;
+      if (sim.peek('chain_gap_valid') === 1) pooled.push(Array.from({ length: CC }, (_, i) => BigInt(sim.peek(`chain_gap_y_${i}`))));
       if (sim.peek('chain_valid') === 1) seen.push(Array.from({ length: CC }, (_, i) => BigInt(sim.peek(`chain_y_${i}`))));
     }
     expect(k).toBe(total);
     const want = frames.flatMap((f) => vectorsOf(residualAdd(f, layerOutput(conv2dAcc(f, CWTS, CC, 3, { padding: 'same' }), { out: CACT, activation: 'relu' }), CACT)));
     expect(seen).toEqual(want);
+    expect(pooled).toEqual(frames.map((f) => globalAvgPool(conv2dAcc(f, CWTS, CC, 3, { padding: 'same' }), CGAP).data));
     expect(info.chain_depth).toBe(1 + CW + 1 + info.convLatency!);
     // The rule is an upper bound: here the padding column falls inside the
     // latency window, so the measured need is one entry less; 'tight' has one less still.
