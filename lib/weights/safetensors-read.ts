@@ -20,6 +20,7 @@
  * trailing bytes (the format requires the buffer to be entirely indexed).
  */
 import { DTYPE_SIZE, UNSUPPORTED_DTYPES, allocData, decodeSmallFloat, FLOAT16, BFLOAT16, isDtype, type Dtype, type TensorData } from './dtypes.ts';
+import { defineOwn } from './own-property.ts';
 import { shapeString, type WeightTensor } from './tensor.ts';
 
 export class SafetensorsError extends Error {
@@ -199,7 +200,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
       metadata = {};
       for (const [k, s] of Object.entries(v)) {
         if (typeof s !== 'string') fail(`__metadata__ '${k}' must be a string, got ${json(s)}`);
-        metadata[k] = s;
+        defineOwn(metadata, k, s);
       }
       continue;
     }

@@ -10,6 +10,7 @@
  * file offset that is a multiple of its element size.
  */
 import { DTYPE_SIZE, BFLOAT16, FLOAT16, encodeSmallFloat, intDtypeRange, isDtype, isFloatDtype } from './dtypes.ts';
+import { defineOwn } from './own-property.ts';
 import { SafetensorsError } from './safetensors-read.ts';
 import { shapeElements, shapeString, type TensorInput } from './tensor.ts';
 
@@ -109,7 +110,7 @@ export function writeSafetensors(
   const at: number[] = [];
   for (const [name, t] of list) {
     const bytes = (sizes.get(name) as number) * DTYPE_SIZE[t.dtype];
-    header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [pos, pos + bytes] };
+    defineOwn(header, name, { dtype: t.dtype, shape: [...t.shape], data_offsets: [pos, pos + bytes] });
     at.push(pos);
     pos += bytes;
   }

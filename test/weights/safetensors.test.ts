@@ -166,6 +166,15 @@ describe('safetensors reader: malformed files', () => {
 });
 
 describe('safetensors writer', () => {
+  it("keeps a tensor or metadata key named '__proto__' (a plain-object assignment would drop it)", () => {
+    const tensors = JSON.parse('{"__proto__": {"dtype": "F32", "shape": [1], "data": [2]}}') as Record<string, TensorInput>;
+    const metadata = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    const r = readSafetensors(writeSafetensors(tensors, metadata));
+    expect([...r.tensors.keys()]).toEqual(['__proto__']);
+    expect(Object.keys(r.metadata ?? {})).toEqual(['__proto__']);
+    expect(r.metadata?.['__proto__']).toBe('x');
+  });
+
   it('pads the header to 8 bytes with spaces and orders tensors by element size then name', () => {
     const f = writeSafetensors({ z: { dtype: 'F16', shape: [1], data: [1] }, b: { dtype: 'F32', shape: [1], data: [2] }, a: { dtype: 'F64', shape: [1], data: [3] } });
     const n = Number(new DataView(f.buffer).getBigUint64(0, true));
