@@ -12,7 +12,7 @@
  * Everything is checked before any data is decoded, and the first problem
  * throws a `SafetensorsError` naming the tensor and what is wrong (never a
  * partial result): header length within the file and at most 100 MB (the
- * reference implementation's limit); UTF-8; JSON; an object; `__metadata__`
+ * reference implementation's limit); UTF-8; JSON; an object; no key twice; `__metadata__`
  * a string map; each entry an object with exactly dtype / shape / data_offsets;
  * dtype known; shape non-negative integers; offsets two integers
  * begin <= end inside the buffer; (product of shape) * element size == end - begin;
@@ -20,6 +20,7 @@
  * trailing bytes (the format requires the buffer to be entirely indexed).
  */
 import { DTYPE_SIZE, UNSUPPORTED_DTYPES, allocData, decodeSmallFloat, FLOAT16, BFLOAT16, isDtype, type Dtype, type TensorData } from './dtypes.ts';
+import { topLevelKeys } from './json-keys.ts';
 import { defineOwn } from './own-property.ts';
 import { shapeString, type WeightTensor } from './tensor.ts';
 
@@ -189,6 +190,11 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
     fail(`header is not valid JSON: ${(e as Error).message}`);
   }
   if (!isPlainObject(header)) fail('header must be a JSON object');
+  const seen = new Set<string>();
+  for (const k of topLevelKeys(text)) {
+    if (seen.has(k)) fail(k === '__metadata__' ? '__metadata__ appears twice in the header' : `tensor '${k}' appears twice in the header`);
+    seen.add(k);
+  }
 
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;

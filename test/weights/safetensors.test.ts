@@ -145,6 +145,14 @@ describe('safetensors reader: malformed files', () => {
     expect(readError(trailing)).toBe('data buffer has 4 trailing bytes after the last tensor (ranges end at 4 of 8)');
   });
 
+  it('a tensor named twice (JSON.parse alone would keep the last silently)', () => {
+    const e = '{"dtype":"F32","shape":[1],"data_offsets":[0,4]}';
+    expect(readError(fileOf(`{"a":${e}, "b\\"[{": {"x": ["a", {"a": 1}]}, "a" : ${e}}`, f32(1)))).toBe("tensor 'a' appears twice in the header");
+    expect(readError(fileOf('{"__metadata__":{},"__metadata__":{}}'))).toBe('__metadata__ appears twice in the header');
+    // Equal keys in nested objects are not top-level duplicates.
+    expect(readSafetensors(fileOf(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"dtype":"F32"}}`, f32(1))).tensors.size).toBe(1);
+  });
+
   it('malformed entries and metadata', () => {
     expect(readError(fileOf({ a: [1, 2] }))).toBe("tensor 'a': entry must be an object with dtype, shape and data_offsets, got [1,2]");
     expect(readError(fileOf({ a: { dtype: 'F32', shape: [1] } }))).toBe("tensor 'a': missing field 'data_offsets'");
