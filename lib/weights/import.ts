@@ -42,8 +42,9 @@ export class WeightImportError extends Error {
   constructor(
     readonly context: string,
     readonly problems: readonly string[],
+    readonly hint?: string,
   ) {
-    super(`${context}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
+    super(`${context}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}${hint === undefined ? '' : `\n(${hint})`}`);
   }
 }
 
@@ -177,6 +178,21 @@ export function checkMobileNetV2StateDict(dict: StateDict, topo: MobileNetV2Topo
   return problems;
 }
 
+const COMMON_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4];
+
+/** When the stem or classifier disagree with the options, say what the dict looks like. */
+function guessHint(dict: StateDict, topo: MobileNetV2Topology): string | undefined {
+  const stem = dict.get(topo.layers[0]?.weightKey ?? '')?.shape;
+  const cls = dict.get(topo.classifier.weightKey)?.shape;
+  const parts: string[] = [];
+  if (stem !== undefined && stem[0] !== topo.stemChannels) {
+    const alphas = COMMON_ALPHAS.filter((a) => mobileNetV2Topology({ alpha: a }).stemChannels === stem[0]);
+    parts.push(`the stem has ${stem[0]} channels${alphas.length > 0 ? `, as alpha ${alphas.join(' or ')} gives` : ''}`);
+  }
+  if (cls !== undefined && cls.length === 2 && cls[0] !== topo.classes) parts.push(`the classifier has ${cls[0]} outputs`);
+  return parts.length > 0 ? `hint: ${parts.join('; ')}` : undefined;
+}
+
 function get(dict: StateDict, key: string): number[] {
   return tensorNumbers(dict.get(key) as WeightTensor, key);
 }
@@ -185,7 +201,7 @@ export function importMobileNetV2(tensors: StateDict | Readonly<Record<string, W
   const topo = mobileNetV2Topology({ alpha: opts.alpha, classes: opts.classes, ...(opts.resolution !== undefined ? { resolution: opts.resolution } : {}) });
   const dict = toStateDict(tensors);
   const problems = checkMobileNetV2StateDict(dict, topo);
-  if (problems.length > 0) throw new WeightImportError(`importMobileNetV2 (alpha ${topo.alpha}, ${topo.classes} classes)`, problems);
+  if (problems.length > 0) throw new WeightImportError(`importMobileNetV2 (alpha ${topo.alpha}, ${topo.classes} classes)`, problems, guessHint(dict, topo));
 
   const weightRange = opts.weightRange ?? expRangeFromBits(opts.weightBits ?? 5);
   const underflow = opts.underflow ?? 'clamp';

@@ -225,7 +225,10 @@ describe('importMobileNetV2 refuses a state dict that does not fit', () => {
   it('a dict for another width or class count fails on the first layer and the classifier', () => {
     const e = importError(() => importMobileNetV2(fresh(), { alpha: 1, classes: CLASSES, resolution: RES }));
     expect(e.problems[0]).toBe("tensor 'features.0.0.weight': expected shape [32,3,3,3], got [16,3,3,3]");
+    expect(e.hint).toBe('hint: the stem has 16 channels, as alpha 0.35 or 0.5 gives');
+    expect(e.message.endsWith('\n(hint: the stem has 16 channels, as alpha 0.35 or 0.5 gives)')).toBe(true);
     const e2 = importError(() => importMobileNetV2(fresh(), { ...opts, classes: 1000 }));
     expect(e2.problems).toEqual(["tensor 'classifier.1.weight': expected shape [1000,1280], got [10,1280]", "tensor 'classifier.1.bias': expected shape [1000], got [10]"]);
+    expect(e2.hint).toBe('hint: the classifier has 10 outputs');
   });
 });
