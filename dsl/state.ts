@@ -58,9 +58,9 @@ export function RegInit<T extends HwType>(type: T, init: Data | Scalar): ValueOf
   return wrap(r) as ValueOf<T>;
 }
 
-/** A register that follows `next` one cycle late. */
-export function RegNext<V extends Data>(next: V): V {
-  const r = Reg(next.type);
+/** A register that follows `next` one cycle late (and takes `init` while reset is asserted, if given). */
+export function RegNext<V extends Data>(next: V, init?: Data | Scalar): V {
+  const r = init === undefined ? Reg(next.type) : RegInit(next.type, init);
   r.connect(next);
   return r as unknown as V;
 }
