@@ -18,6 +18,7 @@ import {
   Queue,
   RegEnable,
   RegInit,
+  RegNext,
   ShiftRegister,
   UInt,
   UIntToOH,
@@ -98,6 +99,7 @@ const Sequential = defineModule({
       held: Output(UInt(8)),
       count: Output(UInt(3)),
       wrapped: Output(Bool()),
+      previous: Output(UInt(8)),
     });
     const state = RegInit(Light.type, Light.red).named('state');
     switchOn(state)
@@ -107,6 +109,7 @@ const Sequential = defineModule({
     io.light.connect(state);
     io.delayed.connect(ShiftRegister(io.d, 3));
     io.held.connect(RegEnable(io.d, io.go, 0));
+    io.previous.connect(RegNext(io.d, 7));
     const c = Counter(5);
     c.inc();
     io.count.connect(c.value);
@@ -135,6 +138,7 @@ describe('sequential helpers in Verilator', () => {
 
   it('delays by ShiftRegister, holds by RegEnable, counts modulo 5 by Counter', () => {
     sim.reset(1);
+    expect(sim.peek('previous')).toBe(7); // RegNext's reset value
     const inputs = [3, 14, 15, 92, 65, 35, 89, 79];
     const history: number[] = [];
     for (let i = 0; i < inputs.length; i++) {
@@ -143,6 +147,7 @@ describe('sequential helpers in Verilator', () => {
       sim.step();
       history.push(inputs[i]!);
       if (i >= 2) expect(sim.peek('delayed')).toBe(history[i - 2]);
+      expect(sim.peek('previous')).toBe(inputs[i]);
       const lastEnabled = [...inputs.slice(0, i + 1)].filter((_, k) => k % 2 === 1).pop() ?? 0;
       expect(sim.peek('held')).toBe(lastEnabled);
       expect(sim.peek('count')).toBe((i + 1) % 5);
