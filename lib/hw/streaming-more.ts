@@ -26,7 +26,8 @@
  */
 import { Bool, Decoupled, Queue, Reg, RegInit, SInt, UInt, Vec, Wire, assert, when } from '../../dsl/index.ts';
 import type { BoolValue, SIntValue } from '../../dsl/index.ts';
-import { signedWidth } from '../fixed/bigint.ts';
+import { clampBig, floorShift, signedWidth } from '../fixed/bigint.ts';
+import { relu6Raw, reluRaw } from '../fixed/activation.ts';
 import { addFormat } from '../fixed/fixed.ts';
 import { formatWidth, rawMax, rawMin, type QFormat, type Saturation } from '../fixed/format.ts';
 import type { AccumulateMode } from '../golden/accumulate.ts';
@@ -61,13 +62,28 @@ function checkStream(what: string, s: PixelStream): void {
   for (const v of s.pixel) if (v.width !== w) throw new RangeError(`${what}: a ${v.width}-bit channel in a ${w}-bit format`);
 }
 
-/** Activation + requantization of every pixel of a stream (as layerOutput), valid passed through; no registers. */
+/**
+ * Activation + requantization of every pixel of a stream (as layerOutput),
+ * valid passed through; no registers. The result carries each channel's exact
+ * output range (so a pool after a ReLU sizes its sums from [0, hi]).
+ */
 export function streamLayerOutput(s: PixelStream | StreamingConvResult, opts: LayerOutputOptions): PixelStream {
   const st = asStream(s);
   checkStream('streamLayerOutput', st);
   const C = st.pixel.length;
   const y = layerOutputHw({ shape: [1, 1, C], fmt: st.fmt, data: st.pixel, ...(st.ranges ? { channelRanges: st.ranges } : {}) }, opts);
-  return { valid: st.valid, pixel: y.data, fmt: y.fmt };
+  // Each channel's output range: the golden chain (monotone) on its input range's ends.
+  const act = opts.activation ?? 'none';
+  const sat = opts.saturation ?? 'full';
+  const g = (r: bigint): bigint => {
+    const a = act === 'relu' ? reluRaw(r) : act === 'relu6' ? relu6Raw(r, st.fmt.frac) : r;
+    return clampBig(floorShift(a, opts.out.frac - st.fmt.frac), rawMin(opts.out), rawMax(opts.out, sat));
+  };
+  const ranges = st.pixel.map((_, ch): [bigint, bigint] => {
+    const [lo, hi] = st.ranges?.[ch] ?? [rawMin(st.fmt), rawMax(st.fmt)];
+    return [g(lo), g(hi)];
+  });
+  return { valid: st.valid, pixel: y.data, fmt: y.fmt, ranges };
 }
 
 /** Where a streaming layer sits, for the residual FIFO depth. */

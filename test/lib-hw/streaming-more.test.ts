@@ -98,6 +98,8 @@ function chain(name: string, tight: boolean): void {
   outputs(name, streamingResidualAdd(skip, main, { depth: info[`${name}_depth`]!, out: CACT }));
   // The conv's accumulators pooled per frame: the pool's sums sized from the conv's channel ranges.
   if (!tight) outputs(`${name}_gap`, streamingGlobalAvgPool(conv, { height: CH, width: CW, out: CGAP }));
+  // And the ReLU'd stream pooled: sums sized from the requantized ranges (lower end 0).
+  if (!tight) outputs(`${name}_rgap`, streamingGlobalAvgPool(main, { height: CH, width: CW, out: CGAP }));
 }
 
 const Top = defineModule({
@@ -269,6 +271,7 @@ describe('streaming residual, pool, linear in Verilator', () => {
     const pix = frames.flatMap(vectorsOf);
     const seen: bigint[][] = [];
     const pooled: bigint[][] = [];
+    const rpooled: bigint[][] = [];
     let k = 0;
     const g = new Prng(13);
     let pushes = 0;
@@ -287,6 +290,7 @@ describe('streaming residual, pool, linear in Verilator', () => {
       if (took) k++;
       if (took) pushes++;
       if (sim.peek('chain_valid') === 1) pops++;
+      if (sim.peek('chain_rgap_valid') === 1) rpooled.push(Array.from({ length: CC }, (_, i) => BigInt(sim.peek(`chain_rgap_y_${i}`))));
       if (sim.peek('chain_gap_valid') === 1) pooled.push(Array.from({ length: CC }, (_, i) => BigInt(sim.peek(`chain_gap_y_${i}`))));
       if (sim.peek('chain_valid') === 1) seen.push(Array.from({ length: CC }, (_, i) => BigInt(sim.peek(`chain_y_${i}`))));
     }
@@ -294,6 +298,7 @@ describe('streaming residual, pool, linear in Verilator', () => {
     const want = frames.flatMap((f) => vectorsOf(residualAdd(f, layerOutput(conv2dAcc(f, CWTS, CC, 3, { padding: 'same' }), { out: CACT, activation: 'relu' }), CACT)));
     expect(seen).toEqual(want);
     expect(pooled).toEqual(frames.map((f) => globalAvgPool(conv2dAcc(f, CWTS, CC, 3, { padding: 'same' }), CGAP).data));
+    expect(rpooled).toEqual(frames.map((f) => globalAvgPool(layerOutput(conv2dAcc(f, CWTS, CC, 3, { padding: 'same' }), { out: CACT, activation: 'relu' }), CGAP).data));
     expect(info.chain_depth).toBe(1 + CW + 1 + info.convLatency!);
     // The rule is an upper bound: here the padding column falls inside the
     // latency window, so the measured need is one entry less; 'tight' has one less still.
