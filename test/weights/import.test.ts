@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PO2_ZERO,
@@ -14,8 +17,11 @@ import {
   qformat,
   quantizePo2,
   quantizeReal,
+  describeImport,
   randomMobileNetV2StateDict,
   readSafetensors,
+  readSafetensorsFile,
+  writeSafetensorsFile,
   torchToLibWeights,
   writeSafetensors,
   type FixedTensor,
@@ -149,6 +155,25 @@ describe('importMobileNetV2 of a random state dict', () => {
     expect(m2.layers.map((l) => l.weights)).toEqual(m.layers.map((l) => l.weights));
     expect(m2.layers.map((l) => l.bias)).toEqual(m.layers.map((l) => l.bias));
     expect(m2.classifier.fixed).toEqual(m.classifier.fixed);
+  });
+
+  it('imports an F16 / BF16 dict from a file on disk (values as the file holds them)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hashi-weights-'));
+    try {
+      const half = new Map([...dict].map(([k, t]) => [k, t.dtype === 'F32' ? { ...t, dtype: k.startsWith('classifier') ? ('BF16' as const) : ('F16' as const) } : t]));
+      const path = join(dir, 'm.safetensors');
+      writeSafetensorsFile(path, half);
+      const back = readSafetensorsFile(path).tensors;
+      expect(back.get('features.0.0.weight')?.dtype).toBe('F16');
+      expect(back.get('classifier.1.weight')?.dtype).toBe('BF16');
+      const m16 = importMobileNetV2(back, { alpha: ALPHA, classes: CLASSES, resolution: RES });
+      expect(m16.layers.length).toBe(52);
+      const lines = describeImport(m16);
+      expect(lines.length).toBe(53);
+      expect(lines[0]).toMatch(/^features\.0\.0\.weight +conv +k3 s2 3->16 \[8,8,16\] relu6 zeros 0\/432/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('honours per-layer sparsity, dense overrides and flush underflow', () => {
