@@ -51,4 +51,5 @@ export * from './hw/streaming-more.ts';
 export * from './weights/random-state-dict.ts';
 export * from './weights/layout.ts';
 export * from './weights/import.ts';
+export * from './nets/mobilenetv2.ts';
 export * from './weights/forward.ts';
