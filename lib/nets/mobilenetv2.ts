@@ -10,8 +10,9 @@
  * head 1x1 conv (optionally only its first `headChannels` output channels) and
  * the pool. Every conv output: folded bias, ReLU6 where torchvision has one
  * (none after the project conv), requantized to the activation format; a
- * residual block adds its input to the requantized project output and
- * requantizes the exact sum to the activation format.
+ * residual block adds its input to the project layer's wide accumulator
+ * exactly and requantizes the sum once (the same rule as lib/weights'
+ * `goldenMobileNetV2`).
  *
  * Weights come through `LayerWeightSource` (one call per conv layer):
  * `randomLayerWeights` (seeded, `randomSparsePo2`, dense stem and depthwise by
@@ -29,6 +30,7 @@ import { residualAdd } from '../golden/residual.ts';
 import type { FixedTensor, Shape3 } from '../golden/tensor.ts';
 import { streamingConv2d, streamingDepthwise, type StreamingConvResult } from '../hw/streaming.ts';
 import {
+  convStream,
   residualFifoDepth,
   streamLayerOutput,
   streamingGlobalAvgPool,
@@ -201,16 +203,14 @@ export function mobileNetV2Net(o: MobileNetV2NetOptions): MobileNetV2Net {
 // ---------------------------------------------------------------------------
 // Golden model
 
-function convGolden(x: FixedTensor, l: NetLayer, net: MobileNetV2Net): FixedTensor {
+function convAcc(x: FixedTensor, l: NetLayer, net: MobileNetV2Net): FixedTensor {
   const s = l.spec;
   const opts = { stride: s.stride, mode: net.mode, ...(l.bias ? { bias: l.bias } : {}) };
-  const acc =
-    s.kind === 'depthwise'
-      ? depthwiseAcc(x, l.weights, s.kernel, { ...opts, padding: s.padding })
-      : s.kind === 'pointwise'
-        ? pointwiseAcc(x, l.weights, l.outChannels, opts)
-        : conv2dAcc(x, l.weights, l.outChannels, s.kernel, { ...opts, padding: s.padding });
-  return layerOutput(acc, { out: net.act, activation: l.activation, saturation: net.saturation });
+  return s.kind === 'depthwise'
+    ? depthwiseAcc(x, l.weights, s.kernel, { ...opts, padding: s.padding })
+    : s.kind === 'pointwise'
+      ? pointwiseAcc(x, l.weights, l.outChannels, opts)
+      : conv2dAcc(x, l.weights, l.outChannels, s.kernel, { ...opts, padding: s.padding });
 }
 
 /** Every intermediate activation of the golden model (for debugging a mismatch), and the features. */
@@ -230,9 +230,14 @@ export function mobileNetV2Golden(net: MobileNetV2Net, image: FixedTensor): Gold
   for (const b of net.blocks) if (b.residual) residualOf.set(b.layers[b.layers.length - 1] as number, b.layers[0] as number);
   let x = image;
   net.layers.forEach((l, i) => {
-    let y = convGolden(x, l, net);
+    const acc = convAcc(x, l, net);
     const from = residualOf.get(i);
-    if (from !== undefined) y = residualAdd(from === 0 ? image : (outs[from - 1] as FixedTensor), y, net.act, net.saturation);
+    // Residual: the block input plus the project layer's wide accumulator (no
+    // activation), exact, requantized once (as lib/weights goldenMobileNetV2).
+    const y =
+      from === undefined
+        ? layerOutput(acc, { out: net.act, activation: l.activation, saturation: net.saturation })
+        : residualAdd(from === 0 ? image : (outs[from - 1] as FixedTensor), acc, net.act, net.saturation);
     outs.push(y);
     x = y;
   });
@@ -310,16 +315,16 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
     }
     if (skip) leads.push({ kernel: sp.kernel, padding: opts.padding, width: opts.width, latency: r.latency });
     stages.push({ name, inShape: l.inShape, outShape: l.outShape, latency: r.latency });
-    s = streamLayerOutput(r, { out: act, activation: l.activation, saturation: net.saturation });
     const e = blockOfLast.get(i);
     if (e?.residual) {
+      // The block input plus the project accumulator (activation none), requantized once.
       if (!skip) throw new Error('mobileNetV2Hw: residual block without a skip stream');
       const depth = residualFifoDepth(leads);
-      const sum = streamingResidualAdd(skip, s, { depth, out: act, saturation: net.saturation });
+      const sum = streamingResidualAdd(skip, convStream(r), { depth, out: act, saturation: net.saturation });
       stages.push({ name: `residual features.${e.feature}`, inShape: l.outShape, outShape: l.outShape, latency: sum.latency, fifoDepth: depth });
       s = sum;
       skip = undefined;
-    }
+    } else s = streamLayerOutput(r, { out: act, activation: l.activation, saturation: net.saturation });
   });
   const last = net.layers[net.layers.length - 1] as NetLayer;
   const pool = streamingGlobalAvgPool(s, { height: last.outShape[0], width: last.outShape[1], out: act, saturation: net.saturation });

@@ -1,14 +1,27 @@
 // The streaming MobileNetV2 feature extractor in Verilator: a truncated
 // alpha-0.35 network (stem, 3 inverted residual blocks, one of them with a
-// residual, head 1x1 cut to a few channels, global average pool) at 16 x 16,
+// residual, head 1x1 cut to a few channels, global average pool) at 12 x 12
+// (the pool then divides by 9: the reciprocal shift-add path, not a shift),
 // two random images streamed back to back, features compared bit for bit with
 // the golden model (every internal layer asserts that it never drops a pixel).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
 import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
-import { Prng, mobileNetV2Golden, randomTensor, rawMax, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
+import {
+  Prng,
+  goldenMobileNetV2,
+  importMobileNetV2,
+  importedLayerWeights,
+  mobileNetV2Golden,
+  mobileNetV2Net,
+  randomMobileNetV2StateDict,
+  randomTensor,
+  rawMax,
+  type FixedTensor,
+  type MobileNetV2Net,
+} from '../../lib/index.ts';
 
-const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 16, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 };
+const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 };
 
 interface RunResult {
   features: bigint[][];
@@ -62,16 +75,16 @@ describe('MobileNetV2 feature extractor (streaming) in Verilator', () => {
 
   it('the truncated network has the intended shape (residual block, head, pool)', () => {
     expect(net.layers.map((l) => `${l.spec.role}:${l.inShape.join('x')}->${l.outShape.join('x')}/s${l.spec.stride}`)).toEqual([
-      'stem:16x16x3->8x8x16/s2',
-      'depthwise:8x8x16->8x8x16/s1',
-      'project:8x8x16->8x8x8/s1',
-      'expand:8x8x8->8x8x48/s1',
-      'depthwise:8x8x48->4x4x48/s2',
-      'project:4x4x48->4x4x8/s1',
-      'expand:4x4x8->4x4x48/s1',
-      'depthwise:4x4x48->4x4x48/s1',
-      'project:4x4x48->4x4x8/s1',
-      'head:4x4x8->4x4x24/s1',
+      'stem:12x12x3->6x6x16/s2',
+      'depthwise:6x6x16->6x6x16/s1',
+      'project:6x6x16->6x6x8/s1',
+      'expand:6x6x8->6x6x48/s1',
+      'depthwise:6x6x48->3x3x48/s2',
+      'project:3x3x48->3x3x8/s1',
+      'expand:3x3x8->3x3x48/s1',
+      'depthwise:3x3x48->3x3x48/s1',
+      'project:3x3x48->3x3x8/s1',
+      'head:3x3x8->3x3x24/s1',
     ]);
     expect(net.blocks.map((b) => b.residual)).toEqual([false, false, true]);
     expect(net.features).toBe(24);
@@ -94,16 +107,34 @@ describe('MobileNetV2 feature extractor (streaming) in Verilator', () => {
       expect(w.some((v) => v !== rawMax(net.act))).toBe(true);
     }
     // Back to back: the second vector one frame (the stem's (H + 1)^2 grid) after the first.
-    expect(r.at[1]! - r.at[0]!).toBe(17 * 17);
+    expect(r.at[1]! - r.at[0]!).toBe(13 * 13);
   });
 
   it('the golden model itself: the residual really adds the block input', () => {
     const p = new Prng(5);
     const im = randomTensor(p, net.inputShape, net.act, 0.1);
     const g = mobileNetV2Golden(net, im);
-    // The last block's output differs from its requantized project output alone (layer 8 without the add).
+    // The last block's output differs from its project output alone (layer 8 without the add).
     const noRes = mobileNetV2Golden({ ...net, blocks: net.blocks.map((b) => ({ ...b, residual: false })) }, im);
     expect(g.layerOutputs[8]!.data).not.toEqual(noRes.layerOutputs[8]!.data);
     expect(g.layerOutputs[7]!.data).toEqual(noRes.layerOutputs[7]!.data);
   });
+});
+
+describe('MobileNetV2 golden model against lib/weights goldenMobileNetV2', () => {
+  it('the whole imported network (17 blocks, alpha 0.35, 32 x 32): every layer and the features agree', () => {
+    const opts = { alpha: 0.35, resolution: 32, classes: 4 };
+    const imported = importMobileNetV2(randomMobileNetV2StateDict({ ...opts, seed: 7 }), { ...opts, weightBits: 5, sparsity: 0.5 });
+    const net = mobileNetV2Net({ alpha: 0.35, resolution: 32, weights: importedLayerWeights(imported) });
+    expect(net.layers.length).toBe(imported.layers.length);
+    expect(net.features).toBe(1280);
+    const im = randomTensor(new Prng(8), net.inputShape, net.act, 0.1);
+    const mine = mobileNetV2Golden(net, im);
+    const theirs = goldenMobileNetV2(imported, im);
+    mine.layerOutputs.forEach((t, i) => expect(t.data, `layer ${i}`).toEqual(theirs.layers[i]!.data));
+    expect(mine.features.data).toEqual(theirs.features.data);
+    expect(new Set(mine.features.data).size).toBeGreaterThan(3);
+    // The import refuses a truncated network's head (its input width differs).
+    expect(() => mobileNetV2Net({ alpha: 0.35, resolution: 32, blocks: 3, weights: importedLayerWeights(imported) })).toThrow(/features\.18\.0\.weight has shape/);
+  }, 60_000);
 });
