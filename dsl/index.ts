@@ -47,7 +47,7 @@ export { HashiError } from './errors.ts';
 export { setProjectRoot } from './locator.ts';
 export type { SourceLoc } from './locator.ts';
 export { emitFirrtl, FIRRTL_VERSION } from './emit/firrtl.ts';
-export type { EmitStats } from './emit/firrtl.ts';
+export type { EmitOptions, EmitStats } from './emit/firrtl.ts';
 export { FileSink, StringSink } from './emit/sink.ts';
 export type { TextSink } from './emit/sink.ts';
 export { emitVerilog } from './lower/verilog.ts';

@@ -12,13 +12,19 @@ export interface EmitStats {
   statements: number;
 }
 
-export function emitFirrtl(circuit: CircuitIR, out: TextSink): EmitStats {
+export interface EmitOptions {
+  /** Write printf/assert/assume/cover/stop (default true; synthesis flows such as Yosys leave them out). */
+  readonly verification?: boolean;
+}
+
+export function emitFirrtl(circuit: CircuitIR, out: TextSink, opts: EmitOptions = {}): EmitStats {
+  const verification = opts.verification ?? true;
   const stats: EmitStats = { statements: 0 };
   const annos = annotations(circuit);
   out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :${annos.length ? `%[${JSON.stringify(annos)}]` : ''}\n`);
   for (const m of circuit.modules) {
     if (m.ext) emitExtModule(m, out);
-    else stats.statements += emitModule(m, m === circuit.top, out);
+    else stats.statements += emitModule(m, m === circuit.top, out, verification);
   }
   return stats;
 }
@@ -51,7 +57,7 @@ function emitExtModule(m: ModuleIR, out: TextSink): void {
 }
 
 /** Writes one module; returns its number of statements. */
-function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): number {
+function emitModule(m: ModuleIR, isTop: boolean, out: TextSink, verification: boolean): number {
   let statements = 0;
   const names = new ModuleNames(m);
   const name = (d: Named): string => names.of(d);
@@ -113,14 +119,17 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink): number {
           out.write(`${indent}invalidate ${ref(s.sink)}${firrtlLoc(s.loc)}\n`);
           break;
         case 'printf':
+          if (!verification) break;
           out.write(`${indent}printf(${ref(s.clock)}, ${ref(s.enable)}, ${quote(s.message)}${s.args.map((a) => `, ${ref(a)}`).join('')})${firrtlLoc(s.loc)}\n`);
           break;
         case 'assert':
         case 'assume':
         case 'cover':
+          if (!verification) break;
           out.write(`${indent}${s.kind}(${ref(s.clock)}, ${ref(s.predicate!)}, ${ref(s.enable)}, ${quote(s.message)}${s.args.map((a) => `, ${ref(a)}`).join('')})${firrtlLoc(s.loc)}\n`);
           break;
         case 'stop':
+          if (!verification) break;
           out.write(`${indent}stop(${ref(s.clock)}, ${ref(s.enable)}, ${s.exitCode})${firrtlLoc(s.loc)}\n`);
           break;
         case 'when':

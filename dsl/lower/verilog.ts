@@ -45,7 +45,9 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   const sink = new FileSink(firPath);
   let statements = 0;
   try {
-    statements = emitFirrtl(circuit, sink).statements;
+    // Synthesis (Yosys) gets no verification statements: they are simulation checks,
+    // and Yosys 0.23 cannot parse firtool's `assert(...) else $error(...)`.
+    statements = emitFirrtl(circuit, sink, { verification: target !== 'yosys' }).statements;
   } finally {
     sink.close();
   }
