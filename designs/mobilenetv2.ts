@@ -39,7 +39,8 @@ export const mobileNetV2Defaults = {
   /**
    * 'random': seeded random Po2 weights (exponents scaled to the fan-in) and Q1.(actBits-3) biases per layer;
    * 'import': a seeded random torchvision state dict through importMobileNetV2
-   * (BN folded, Q8.8 biases; all 17 blocks only, headChannels may cut the head).
+   * (BN folded, Q8.8 biases; with fewer than 17 blocks the head, whose input
+   * width then differs, takes the random weights; headChannels cuts the head).
    */
   weights: 'random',
   /** Adder-tree register every k levels (0: combinational). */
@@ -51,10 +52,12 @@ export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
   if (!Number.isSafeInteger(p.actBits) || p.actBits < 4) throw new RangeError(`actBits must be an integer >= 4, got ${p.actBits}`);
   const act = qformat(3, p.actBits - 3);
   let weights: LayerWeightSource;
-  if (p.weights === 'random') weights = randomLayerWeights({ seed: p.seed, weightBits: p.weightBits, sparsity: p.sparsity, biasFormat: qformat(1, act.frac) });
+  const random = randomLayerWeights({ seed: p.seed, weightBits: p.weightBits, sparsity: p.sparsity, biasFormat: qformat(1, act.frac) });
+  if (p.weights === 'random') weights = random;
   else if (p.weights === 'import') {
     const dict = randomMobileNetV2StateDict({ alpha: p.alpha, resolution: p.resolution, classes: 10, seed: p.seed });
-    weights = importedLayerWeights(importMobileNetV2(dict, { alpha: p.alpha, resolution: p.resolution, classes: 10, weightBits: p.weightBits, sparsity: p.sparsity }));
+    // A truncated network's head (fewer input channels than the import's) takes random weights.
+    weights = importedLayerWeights(importMobileNetV2(dict, { alpha: p.alpha, resolution: p.resolution, classes: 10, weightBits: p.weightBits, sparsity: p.sparsity }), random);
   } else throw new RangeError(`weights must be 'random' or 'import', got '${p.weights}'`);
   return mobileNetV2Net({
     alpha: p.alpha,

@@ -102,11 +102,17 @@ export function randomLayerWeights(o: RandomWeightOptions): LayerWeightSource {
   };
 }
 
-/** Weights and biases of an imported (BN-folded) MobileNetV2; the head keeps its first outChannels channels. */
-export function importedLayerWeights(m: ImportedMobileNetV2): LayerWeightSource {
+/**
+ * Weights and biases of an imported (BN-folded) MobileNetV2; the head keeps its
+ * first outChannels channels. A layer whose input width differs from the
+ * import's (the head of a truncated network) is refused, or taken from
+ * `fallback` if one is given.
+ */
+export function importedLayerWeights(m: ImportedMobileNetV2, fallback?: LayerWeightSource): LayerWeightSource {
   return (l, outC) => {
     const imp = m.layers[l.index];
     if (imp === undefined || imp.weightKey !== l.weightKey) throw new RangeError(`importedLayerWeights: no imported layer ${l.weightKey} at index ${l.index}`);
+    if (imp.inChannels !== l.inChannels && fallback) return fallback(l, outC);
     if (imp.inChannels !== l.inChannels || imp.outChannels < outC) throw new RangeError(`importedLayerWeights: ${l.weightKey} has shape ${imp.torchShape.join('x')}`);
     if (l.kind === 'depthwise' || outC === imp.outChannels) return { weights: imp.weights, bias: imp.bias };
     // OHWI / OI: the first outC output channels are a prefix.
