@@ -55,6 +55,13 @@ const layers: Record<string, Layer> = {
   s2: { k: 3, stride: 2, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.5), mode: EXACT, pipelineEvery: 0 },
   s2v: { k: 3, stride: 2, padding: 'valid', weights: randomSparsePo2(p, OC * 9 * C, range, 0.5), mode: EXACT, pipelineEvery: 3 },
   dw: { depthwise: true, k: 3, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0), mode: truncating(2, 'subtract-floored'), pipelineEvery: 1 },
+  // The sparsities the issue names, on each streaming form.
+  dense3: { k: 3, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0), mode: EXACT, pipelineEvery: 1 },
+  sparse90: { k: 3, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.9), mode: EXACT, pipelineEvery: 0 },
+  pw60: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0.6), mode: EXACT, pipelineEvery: 0 },
+  pw90: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0.9), mode: truncating(1), pipelineEvery: 0 },
+  dw60: { depthwise: true, k: 3, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0.6), mode: EXACT, pipelineEvery: 0 },
+  dw90: { depthwise: true, k: 3, stride: 2, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0.9), mode: EXACT, pipelineEvery: 1 },
 };
 const outCh = (l: Layer): number => (l.depthwise ? C : OC);
 const info: Record<string, { latency: number; outH: number; outW: number }> = {};
