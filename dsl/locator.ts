@@ -8,6 +8,12 @@ export interface SourceLoc {
   readonly file: string; // relative to the project root when inside it
   readonly line: number;
   readonly col: number;
+  /** The FIRRTL locator text, ` @[file line:col]`, made once per location. */
+  readonly firrtl: string;
+}
+
+export function makeLoc(file: string, line: number, col: number): SourceLoc {
+  return { file, line, col, firrtl: ` @[${file} ${line}:${col}]` };
 }
 
 const dslDir = dirname(fileURLToPath(import.meta.url)) + sep;
@@ -52,7 +58,7 @@ export function locatorTable(fileUrl: string, pairs: readonly number[]): SourceL
   const rel = relative(projectRoot, path);
   const file = rel.startsWith('..') ? path : rel.split(sep).join('/');
   const out: SourceLoc[] = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) out.push({ file, line: pairs[i]!, col: pairs[i + 1]! });
+  for (let i = 0; i + 1 < pairs.length; i += 2) out.push(makeLoc(file, pairs[i]!, pairs[i + 1]!));
   return out;
 }
 
@@ -71,7 +77,7 @@ export function captureLocator(): SourceLoc | undefined {
     if (isInternal(path)) continue;
     const rel = relative(projectRoot, path);
     const file = rel.startsWith('..') ? path : rel.split(sep).join('/');
-    return { file, line: Number(m[2]), col: Number(m[3]) };
+    return makeLoc(file, Number(m[2]), Number(m[3]));
   }
   return undefined;
 }
@@ -80,13 +86,7 @@ export function formatLoc(loc: SourceLoc): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
-// Statements from one source line share one SourceLoc object; format it once.
-const firrtlText = new WeakMap<SourceLoc, string>();
-
-/** FIRRTL's locator syntax: `@[file line:col]`. */
+/** FIRRTL's locator syntax: ` @[file line:col]` (empty without a location). */
 export function firrtlLoc(loc: SourceLoc | undefined): string {
-  if (!loc) return '';
-  let text = firrtlText.get(loc);
-  if (text === undefined) firrtlText.set(loc, (text = ` @[${loc.file} ${loc.line}:${loc.col}]`));
-  return text;
+  return loc ? loc.firrtl : '';
 }

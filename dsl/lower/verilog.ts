@@ -7,6 +7,7 @@ import { FileSink } from '../emit/sink.ts';
 import { HashiError } from '../errors.ts';
 import type { CircuitIR } from '../ir.ts';
 import { findFirtool } from './toolchain.ts';
+import { makeLoc } from '../locator.ts';
 import { portsOf } from '../ports.ts';
 import type { PortInfo } from '../ports.ts';
 
@@ -91,7 +92,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stderr: strin
  */
 function firtoolError(stderr: string, firPath: string): HashiError {
   const diag = /^(.+?):(\d+):(\d+): error: (.*)$/m.exec(stderr);
-  const loc = diag && diag[1]!.endsWith('.ts') ? { file: diag[1]!, line: Number(diag[2]), col: Number(diag[3]) } : undefined;
+  const loc = diag && diag[1]!.endsWith('.ts') ? makeLoc(diag[1]!, Number(diag[2]), Number(diag[3])) : undefined;
   const message = diag ? diag[4]! : stderr.trim().split('\n')[0] ?? 'unknown error';
   return new HashiError(`firtool rejected the design: ${message}`, `see the full diagnostic below and the FIRRTL in ${firPath}\n${stderr.trim()}`, loc, 'firtool');
 }
