@@ -66,7 +66,7 @@ export function locatorTable(fileUrl: string, pairs: readonly number[]): SourceL
 export function captureLocator(): SourceLoc | undefined {
   if (current) return current;
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
+  Error.stackTraceLimit = 16; // enough to get past hashi's own frames
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
   const lines = stack.split('\n');

@@ -61,16 +61,20 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink, verification: bo
   let statements = 0;
   const names = new ModuleNames(m);
   const name = (d: Named): string => names.of(d);
+  // Sub-references (`x[3]`, `io.out.bits`) are shared objects: spell each once.
+  const spelled = new Map<Operand, string>();
   const ref = (o: Operand): string => {
+    if (o.kind === 'node') return name(o); // the common case first
+    if (o.kind === 'subindex' || o.kind === 'subfield') {
+      let text = spelled.get(o);
+      if (text === undefined) spelled.set(o, (text = o.kind === 'subindex' ? `${ref(o.of)}[${o.index}]` : `${ref(o.of)}.${o.field}`));
+      return text;
+    }
     switch (o.kind) {
       case 'lit':
         return `${o.type.kind === 'sint' ? 'SInt' : 'UInt'}<${o.type.width}>(${o.value})`;
       case 'instport':
         return `${name(o.inst)}.${o.port.name}`;
-      case 'subfield':
-        return `${ref(o.of)}.${o.field}`;
-      case 'subindex':
-        return `${ref(o.of)}[${o.index}]`;
       case 'subaccess':
         return `${ref(o.of)}[${ref(o.index)}]`;
       case 'memfield':
