@@ -2,8 +2,7 @@
 // statements go into, the implicit clock and reset, and the name prefixes that
 // automatic naming pushes while a value is computed.
 import { HashiError } from './errors.ts';
-import type { Decl, ModuleIR, Operand, Port, Stmt } from './ir.ts';
-import { NameSource } from './ir.ts';
+import type { ModuleIR, Operand, Stmt } from './ir.ts';
 import { captureLocator } from './locator.ts';
 
 export class ModuleBuilder {
@@ -40,10 +39,6 @@ export class ModuleBuilder {
     const p = this.prefixes;
     return p.length ? `_${p.join('_')}_T` : '_T';
   }
-
-  isLocal(d: Decl): boolean {
-    return d.kind === 'port' ? this.ir.ports.includes(d as Port) : true;
-  }
 }
 
 let current: ModuleBuilder | undefined;
@@ -73,8 +68,4 @@ export function withBuilder<T>(b: ModuleBuilder, fn: () => T): T {
   } finally {
     current = outer;
   }
-}
-
-export function nameStrength(explicit: boolean): NameSource {
-  return explicit ? NameSource.Explicit : NameSource.Auto;
 }

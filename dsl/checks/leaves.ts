@@ -38,27 +38,27 @@ export class LeafIds {
   }
 
   /** Where the referenced subtree starts (several places under a dynamic index). */
-  private heads(o: Operand): { root: Root | undefined; heads: Leaf[]; dynamic: boolean } {
+  private heads(o: Operand): { root: Root | undefined; heads: { key: string; label: string }[]; dynamic: boolean } {
     switch (o.kind) {
       case 'lit':
         return { root: undefined, heads: [], dynamic: false };
       case 'subfield': {
         const p = this.heads(o.of);
-        return { ...p, heads: p.heads.map((h) => ({ key: `${h.key}.${o.field}`, label: `${h.label}.${o.field}`, flipped: h.flipped !== o.flipped })) };
+        return { ...p, heads: p.heads.map((h) => ({ key: `${h.key}.${o.field}`, label: `${h.label}.${o.field}` })) };
       }
       case 'subindex': {
         const p = this.heads(o.of);
-        return { ...p, heads: p.heads.map((h) => ({ key: `${h.key}[${o.index}]`, label: `${h.label}[${o.index}]`, flipped: h.flipped })) };
+        return { ...p, heads: p.heads.map((h) => ({ key: `${h.key}[${o.index}]`, label: `${h.label}[${o.index}]` })) };
       }
       case 'subaccess': {
         const p = this.heads(o.of);
         const n = o.of.type.kind === 'vec' ? o.of.type.length : 0;
-        const heads = p.heads.flatMap((h) => Array.from({ length: n }, (_, i) => ({ key: `${h.key}[${i}]`, label: `${h.label}[${i}]`, flipped: h.flipped })));
+        const heads = p.heads.flatMap((h) => Array.from({ length: n }, (_, i) => ({ key: `${h.key}[${i}]`, label: `${h.label}[${i}]` })));
         return { root: p.root, heads, dynamic: true };
       }
       default: {
         const { key, label } = this.rootKey(o);
-        return { root: o, heads: [{ key, label, flipped: false }], dynamic: false };
+        return { root: o, heads: [{ key, label }], dynamic: false };
       }
     }
   }

@@ -46,7 +46,7 @@
  * floor-signed truncation, where it is the upper bound with every correction
  * settled).
  */
-import { Bool, RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
+import { B, RegNext, SInt, UInt, Wire } from '../../dsl/index.ts';
 import type { BoolValue, SIntValue, UIntValue } from '../../dsl/index.ts';
 import { floorShift, signedWidth } from '../fixed/bigint.ts';
 import { formatWidth, rawMax, rawMin, type QFormat } from '../fixed/format.ts';
@@ -254,9 +254,7 @@ function invert(v: SIntValue): SIntValue {
 }
 
 function constBool(b: boolean): BoolValue {
-  const w = Wire(Bool());
-  w.connect(b);
-  return w;
+  return B(b);
 }
 
 /** Add the remaining corrections to a node explicitly (one adder each; two per adder for pairs of the same polarity). */

@@ -27,7 +27,7 @@
  * accepted position; the window: k x k pixel registers fed by the current
  * pixel and the line buffers' oldest entries.
  */
-import { Bool, Reg, RegInit, SInt, UInt, Wire, instance, mux, when } from '../../dsl/index.ts';
+import { B, Bool, Reg, RegInit, SInt, UInt, instance, mux, when } from '../../dsl/index.ts';
 import type { BoolValue, SIntValue } from '../../dsl/index.ts';
 import { formatWidth, type QFormat } from '../fixed/format.ts';
 import { EXACT, alignBias, type AccumulateMode } from '../golden/accumulate.ts';
@@ -77,9 +77,7 @@ function bitsFor(n: number): number {
 }
 
 function constTrue(): BoolValue {
-  const t = Wire(Bool());
-  t.connect(true);
-  return t;
+  return B(true);
 }
 
 /** A k x k, stride-1 Po2 convolution over a pixel stream (OHWI weights, as conv2dAcc). */
