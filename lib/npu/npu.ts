@@ -22,7 +22,7 @@
  * high in cycle ceil(k/L) * (k_fe + L - 1) - 1, SCALE-Sim's output-stationary
  * total for an M x K by K x 1 product on an L x 1 array (lib/npu/cycles.ts).
  */
-import { Bool, Bundle, DontCare, IO, Input, Mem, Output, Reg, RegInit, RegNext, SInt, UInt, Valid, Wire, defineModule, mux, when } from '../../dsl/index.ts';
+import { Bool, Bundle, DontCare, IO, Input, Mem, Output, Reg, RegInit, RegNext, SInt, UInt, Valid, Vec, Wire, defineModule, mux, when } from '../../dsl/index.ts';
 import type { Bool as BoolValue, SInt as SIntValue, UInt as UIntValue } from '../../dsl/index.ts';
 import { npuAccFrac, npuAccWidth, type NpuFormats } from './golden.ts';
 
@@ -47,6 +47,12 @@ export const npuDefaults = {
   /** Score format Q(outInt.outFrac): floor + saturate from the exact accumulator. */
   outInt: 8,
   outFrac: 8,
+  /**
+   * true: the input buffer is a register file that also loads all k_fe
+   * features in one cycle through `xLoad` (HaShiFlex's feature buffer feeds it
+   * so); false: a memory written one feature per cycle through `xWrite` only.
+   */
+  parallelLoad: false,
 };
 export type NpuParams = typeof npuDefaults;
 
@@ -101,7 +107,7 @@ function requantizeHw(acc: SIntValue, accFrac: number, outFrac: number, outWidth
 }
 
 export const Npu = defineModule({
-  name: (p: NpuParams) => `Npu_k${p.classes}_f${p.features}_l${p.lanes}_w${p.wInt}_${p.wFrac}_x${p.xInt}_${p.xFrac}_o${p.outInt}_${p.outFrac}`,
+  name: (p: NpuParams) => `Npu_k${p.classes}_f${p.features}_l${p.lanes}_w${p.wInt}_${p.wFrac}_x${p.xInt}_${p.xFrac}_o${p.outInt}_${p.outFrac}${p.parallelLoad ? '_pl' : ''}`,
   params: npuDefaults,
   body: (p) => {
     const g = npuGeometry(p);
@@ -123,8 +129,21 @@ export const Npu = defineModule({
 
     // ---- buffers -------------------------------------------------------------
     // Input buffer: k_fe features, one combinational read port (the feature stream).
-    const xbuf = Mem(features, SInt(g.xWidth)).named('xbuf');
-    when(io.xWrite.valid, () => xbuf.write(io.xWrite.bits.addr, io.xWrite.bits.data));
+    let readFeature: (j: UIntValue) => SIntValue;
+    if (p.parallelLoad) {
+      const load = IO({
+        /** All k_fe features at the clock edge when valid (wins over xWrite). */
+        xLoad: Input(Valid(Vec(features, SInt(g.xWidth)))),
+      }).xLoad;
+      const xregs = Reg(Vec(features, SInt(g.xWidth))).named('xbuf');
+      when(io.xWrite.valid, () => xregs.at(io.xWrite.bits.addr).connect(io.xWrite.bits.data));
+      when(load.valid, () => xregs.connect(load.bits));
+      readFeature = (j) => xregs.at(j);
+    } else {
+      const xbuf = Mem(features, SInt(g.xWidth)).named('xbuf');
+      when(io.xWrite.valid, () => xbuf.write(io.xWrite.bits.addr, io.xWrite.bits.data));
+      readFeature = (j) => xbuf.read(j);
+    }
 
     // Weight buffer, banked by lane: bank i holds the rows o with o mod L == i,
     // row o = f*L + i at words f*k_fe .. f*k_fe + k_fe - 1.
@@ -186,7 +205,7 @@ export const Npu = defineModule({
     // What enters lane 0 this cycle: feature `issued` while issued < k_fe.
     const j = issued.trunc(g.colWidth);
     let vIn: BoolValue = issuing;
-    let xIn: SIntValue = xbuf.read(j); // don't-care when not issuing
+    let xIn: SIntValue = readFeature(j); // don't-care when not issuing
     let aIn: UIntValue = bankBase.addWrap(j.pad(g.bankAddrWidth)).trunc(g.bankAddrWidth);
     let firstIn: BoolValue = issued.eq(0);
     let lastIn: BoolValue = issued.eq(features - 1);

@@ -21,6 +21,8 @@ const shapes: { name: string; p: NpuParams; cycles: number; last: number }[] = [
   // Degenerate corners of the schedule: one lane (no skew), one feature, done in cycle 1.
   { name: 'k=3 k_fe=2 L=1', p: { ...npuDefaults, classes: 3, features: 2, lanes: 1 }, cycles: 3 * 2 - 1, last: 5 },
   { name: 'k=1 k_fe=1 L=2', p: { ...npuDefaults, classes: 1, features: 1, lanes: 2 }, cycles: 1 * 2 - 1, last: 0 },
+  // The register-file input buffer (HaShiFlex's form), written here through xWrite.
+  { name: 'k=10 k_fe=16 L=4, parallel-load buffer', p: { ...npuDefaults, classes: 10, features: 16, lanes: 4, parallelLoad: true }, cycles: 3 * 19 - 1, last: 54 },
 ];
 
 function randomProblem(rng: Prng, p: NpuParams) {
@@ -159,6 +161,41 @@ describe('Npu weight rewrite at run time', () => {
       // Back-to-back starts: a start in the cycle after done begins the next classification.
       const again = classifyAndCheck(sim, p, patched, first.features);
       expect(again.doneCycle).toBe(npuCycles({ classes: p.classes, features: p.features, lanes: p.lanes }));
+    } finally {
+      sim.close();
+    }
+  });
+});
+
+describe('Npu parallel feature load', () => {
+  it('xLoad replaces all k_fe features in one cycle; xWrite still patches one', async () => {
+    const p: NpuParams = { ...npuDefaults, classes: 6, features: 12, lanes: 3, parallelLoad: true };
+    const sim = await simulate(Npu, p);
+    try {
+      idle(sim);
+      sim.poke('xLoad_valid', 0);
+      sim.reset();
+      const rng = new Prng(31);
+      const { weights } = randomProblem(rng, p);
+      writeWeights(sim, weights);
+      for (let round = 0; round < 3; round++) {
+        const features = randomRaw(rng, npuFeatureFormat(p), p.features);
+        sim.poke('xLoad_valid', 1);
+        features.forEach((x, j) => sim.poke(`xLoad_bits_${j}`, x));
+        sim.step();
+        sim.poke('xLoad_valid', 0);
+        classifyAndCheck(sim, p, weights, features);
+        // One word through xWrite on top of the loaded vector changes only that feature.
+        const addr = 3 + round;
+        const patched = [...features];
+        patched[addr] = features[addr] === 0n ? 5n : -features[addr]! >> 1n;
+        sim.poke('xWrite_valid', 1);
+        sim.poke('xWrite_bits_addr', addr);
+        sim.poke('xWrite_bits_data', patched[addr]!);
+        sim.step();
+        sim.poke('xWrite_valid', 0);
+        classifyAndCheck(sim, p, weights, patched);
+      }
     } finally {
       sim.close();
     }
