@@ -53,3 +53,4 @@ export * from './weights/layout.ts';
 export * from './weights/import.ts';
 export * from './nets/mobilenetv2.ts';
 export * from './weights/forward.ts';
+export * from './throughput/model.ts';
