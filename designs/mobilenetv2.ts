@@ -86,6 +86,8 @@ export const MobileNetV2 = defineModule({
     (out.in_ready as BoolValue).connect(hw.ready);
     (out.out_valid as BoolValue).connect(hw.features.valid);
     hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+    // Returned so a parent (HaShiFix, HaShiFlex) can wire an instance by port name.
+    return { ...io, ...out };
   },
 });
 
