@@ -54,3 +54,4 @@ export * from './weights/import.ts';
 export * from './nets/mobilenetv2.ts';
 export * from './weights/forward.ts';
 export * from './throughput/model.ts';
+export * from './nets/classifier.ts';
