@@ -2,10 +2,16 @@
 import { constants } from 'node:os';
 
 export interface NativeInstance {
-  /** Port values, ceil(width/32) little-endian words per port in port order. */
-  io: ArrayBuffer;
+  /**
+   * Every port's value, in the model's own storage: port i at byte offsets[i],
+   * storageBytes(width) little-endian bytes. Detached once closed.
+   */
+  mem: ArrayBuffer;
+  offsets: number[];
   eval(): void;
   step(cycles?: number): void;
+  /** One cycle: the hot path (no arguments to convert). */
+  step1(): void;
   run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void;
   flushTrace(): void;
   gotFinish(): boolean;

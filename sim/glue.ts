@@ -27,36 +27,6 @@ export function generateGlue(
   const slots = ports
     .map((p) => `    {${JSON.stringify(p.name)}, ${p.width}, ${p.direction === 'input'}},`)
     .join('\n');
-  // Straight-line copies between the io buffer (ceil(width/32) words per port, in
-  // port order) and the model's port storage.
-  const copyIn: string[] = [];
-  const copyOut: string[] = [];
-  let offset = 0;
-  // The first clock input is the one step() drives; any other clock is an
-  // input like the rest, toggled by poke (a second clock domain).
-  const stepped = ports.findIndex((p) => p.kind === 'clock' && p.direction === 'input');
-  ports.forEach((p, i) => {
-    const m = `top_->${members[i]}`;
-    if (i === stepped) {
-      // driven by the clock loop only
-    } else if (p.width <= 32) {
-      (p.direction === 'input' ? copyIn : copyOut).push(
-        p.direction === 'input' ? `${m} = io[${offset}];` : `io[${offset}] = ${m};`,
-      );
-    } else if (p.width <= 64) {
-      (p.direction === 'input' ? copyIn : copyOut).push(
-        p.direction === 'input'
-          ? `${m} = uint64_t(io[${offset}]) | (uint64_t(io[${offset + 1}]) << 32);`
-          : `io[${offset}] = uint32_t(${m}); io[${offset + 1}] = uint32_t(${m} >> 32);`,
-      );
-    } else {
-      const bytes = Math.ceil(p.width / 32) * 4;
-      (p.direction === 'input' ? copyIn : copyOut).push(
-        p.direction === 'input' ? `std::memcpy(&${m}, io + ${offset}, ${bytes});` : `std::memcpy(io + ${offset}, &${m}, ${bytes});`,
-      );
-    }
-    offset += Math.ceil(p.width / 32);
-  });
   const traceMethods = traceClass
     ? `  void openTrace(const char* path) override {
     trace_.reset(new ${traceClass});
@@ -106,24 +76,7 @@ class GlueModel final : public hashi::Model {
   void cycles(hashi::Clocking& c, int64_t n, const hashi::Lane* ins, size_t nIns, const hashi::Lane* outs, size_t nOuts) override {
     hashi::runCycles(*this, c, n, ins, nIns, outs, nOuts);
   }
-  void stepIo(hashi::Clocking& c, int64_t n, uint32_t* io) override {
-    copyIn(io);
-    hashi::runCycles(*this, c, n, nullptr, 0, nullptr, 0);
-    copyOut(io);
-  }
-  void evalIo(uint32_t* io) override {
-    copyIn(io);
-    evalFast();
-    copyOut(io);
-  }
-  void copyIn(const uint32_t* io) {
-${copyIn.map((l) => `    ${l}`).join('\n')}
-    (void)io;
-  }
-  void copyOut(uint32_t* io) {
-${copyOut.map((l) => `    ${l}`).join('\n')}
-    (void)io;
-  }
+  void step1(hashi::Clocking& c) override { hashi::stepOnce(*this, c); }
   void activate() override { Verilated::threadContextp(ctx_.get()); }
   void* port(int index) override {
     switch (index) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NativeInstance, NativeModel } from './addon.ts';
 import type { PortInfo } from './types.ts';
+import { packedOffsets, storageBytes } from './values.ts';
 
 const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.mjs');
 const OP = { eval: 1, step: 2, run: 3, flush: 4, finished: 5, close: 6 } as const;
@@ -19,8 +20,11 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+// The port values live in a packed copy here (`mem`, laid out by packedOffsets);
+// every request carries it to the child and every reply brings it back.
 class ChildInstance implements NativeInstance {
-  readonly io: ArrayBuffer;
+  readonly mem: ArrayBuffer;
+  readonly offsets: number[];
   private readonly ioBytes: Uint8Array;
   private dead: string | undefined;
   private closed = false;
@@ -30,10 +34,11 @@ class ChildInstance implements NativeInstance {
     private readonly requests: number,
     private readonly responses: number,
     private readonly dir: string,
-    ioWords: number,
+    layout: { offsets: number[]; bytes: number },
   ) {
-    this.io = new ArrayBuffer(Math.max(ioWords, 1) * 4);
-    this.ioBytes = new Uint8Array(this.io);
+    this.mem = new ArrayBuffer(Math.max(layout.bytes, 1));
+    this.offsets = layout.offsets;
+    this.ioBytes = new Uint8Array(this.mem);
     this.receive(); // the child's "opened" (or its load error)
   }
 
@@ -45,6 +50,10 @@ class ChildInstance implements NativeInstance {
     const n = Buffer.alloc(8);
     n.writeDoubleLE(cycles, 0);
     this.ioBytes.set(this.call(OP.step, [n, this.ioBytes]).subarray(0, this.ioBytes.length));
+  }
+
+  step1(): void {
+    this.step(1);
   }
 
   run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void {
@@ -141,7 +150,9 @@ class ChildInstance implements NativeInstance {
 
 /** A NativeModel whose instances each run in their own child process. */
 export function remoteModel(top: string, addonPath: string, ports: readonly PortInfo[]): NativeModel {
-  const ioWords = ports.reduce((a, p) => a + Math.ceil(p.width / 32), 0);
+  const layout = packedOffsets(ports.map((p) => p.width));
+  // Where the child finds each port in the parent's packed copy: [offset, bytes].
+  const wire = JSON.stringify(ports.map((p, i) => [layout.offsets[i], storageBytes(p.width)]));
   return {
     top,
     trace: 'none',
@@ -151,7 +162,7 @@ export function remoteModel(top: string, addonPath: string, ports: readonly Port
       const requestFifo = path.join(dir, 'requests');
       const responseFifo = path.join(dir, 'responses');
       execFileSync('mkfifo', [requestFifo, responseFifo]);
-      const child = spawn(process.execPath, [childScript, addonPath, requestFifo, responseFifo, String(clockIndex), tracePath ?? ''], {
+      const child = spawn(process.execPath, [childScript, addonPath, requestFifo, responseFifo, String(clockIndex), wire, tracePath ?? ''], {
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       child.unref(); // an unclosed simulator must not keep the test process alive
@@ -172,7 +183,7 @@ export function remoteModel(top: string, addonPath: string, ports: readonly Port
       }
       const responses = fs.openSync(responseFifo, 'r');
       try {
-        return new ChildInstance(child.pid!, requests, responses, dir, ioWords);
+        return new ChildInstance(child.pid!, requests, responses, dir, layout);
       } catch (e) {
         fs.closeSync(requests);
         fs.closeSync(responses);

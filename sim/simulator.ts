@@ -1,6 +1,6 @@
 // The handle tests drive: poke/peek/expect/step over one model instance.
-// Pokes and peeks are plain typed-array accesses on the shared io buffer; only
-// eval (a peek after pokes), step and runVectors call into C++.
+// Pokes and peeks are plain typed-array accesses on the model's own port storage;
+// only eval (a peek after pokes), step and runVectors call into C++.
 import type { NativeInstance, NativeModel } from './addon.ts';
 import { ExpectError, SimError } from './errors.ts';
 import type { PortInfo, PortValue } from './types.ts';
@@ -46,7 +46,6 @@ export class Simulator {
   readonly buildInfo: BuildInfo;
 
   private readonly native: NativeInstance;
-  private readonly ioBuffer: Uint32Array;
   // A plain object over an empty null-prototype object: fast-mode properties for
   // V8's keyed-load caches (a Map or Object.create(null) is several times slower
   // here), and no Object.prototype names like 'toString' to find by accident.
@@ -56,6 +55,8 @@ export class Simulator {
   private readonly resetPort: PortLayout | undefined;
   private dirty = false;
   private closed = false;
+  /** Open and clocked: step() may go straight to native step1. */
+  private stepReady: boolean;
   private cycles = 0;
 
   /** @internal Use loadSimulator(). */
@@ -63,13 +64,15 @@ export class Simulator {
     this.top = model.top;
     this.buildInfo = buildInfo;
     this.ports = ports;
-    this.layouts = layoutPorts(ports);
-    for (const p of this.layouts) this.byName[p.info.name] = p;
-    this.clock = this.layouts.find((p) => p.info.kind === 'clock' && p.info.direction === 'input');
-    this.resetPort = this.layouts.find((p) => (p.info.kind === 'reset' || p.info.kind === 'asyncReset') && p.info.direction === 'input');
+    const clockIndex = ports.findIndex((p) => p.kind === 'clock' && p.direction === 'input');
     this.waveformPath = waveformPath;
-    this.native = model.open(this.clock?.index ?? -1, waveformPath ?? null);
-    this.ioBuffer = new Uint32Array(this.native.io);
+    this.native = model.open(clockIndex, waveformPath ?? null);
+    this.layouts = layoutPorts(ports, this.native.mem, this.native.offsets);
+    for (const p of this.layouts) this.byName[p.info.name] = p;
+    this.clock = this.layouts[clockIndex];
+    if (this.clock) this.clock.drivable = false;
+    this.stepReady = this.clock !== undefined;
+    this.resetPort = this.layouts.find((p) => (p.info.kind === 'reset' || p.info.kind === 'asyncReset') && p.info.direction === 'input');
     if (waveformPath) {
       openWithWaveforms.add(this);
       if (!exitHookInstalled) {
@@ -117,9 +120,9 @@ export class Simulator {
 
   /** Runs `cycles` clock cycles: falling edge with the poked inputs, then rising edge. */
   step(cycles = 1): void {
-    if (cycles === 1 && this.clock && !this.closed) {
-      // The hot path of interactive tests: one native call, nothing else.
-      this.native.step();
+    if (cycles === 1 && this.stepReady) {
+      // The hot path of interactive tests: one argument-free native call.
+      this.native.step1();
     } else {
       this.ensureOpen();
       if (!this.clock) throw new SimError(`step: ${this.top} has no clock port (no port of kind 'clock')`);
@@ -193,16 +196,17 @@ export class Simulator {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stepReady = false;
     openWithWaveforms.delete(this);
     this.native.close();
   }
 
   private pokeLayout(p: PortLayout, value: PortValue): void {
-    if (this.closed || p.info.direction !== 'input' || p === this.clock) {
+    if (this.closed || !p.drivable) {
       this.ensureOpen();
       this.checkDrivable(p, 'poke');
     }
-    if (!writePort(this.ioBuffer, p, value)) {
+    if (!writePort(p, value)) {
       throw new SimError(`poke: ${String(value)} does not fit port '${p.info.name}' (${describeRange(p)})`);
     }
     this.dirty = true;
@@ -214,7 +218,7 @@ export class Simulator {
       this.native.eval();
       this.dirty = false;
     }
-    return readPort(this.ioBuffer, p);
+    return readPort(p);
   }
 
   private expectLayout(p: PortLayout, expected: PortValue, note?: string): void {

@@ -13,11 +13,10 @@ namespace hashi {
 struct PortRuntime {
   std::string name;
   int width;
-  int words;  // 32-bit words in the io buffer
+  int words;  // 32-bit words of a wide lane
   int bytes;  // storage size inside the model: 1, 2, 4, 8, or words*4
   bool input;
   void* addr;
-  uint32_t offset;  // first io word
 };
 
 // A typed-array lane of the batched API, checked once per run() call. The port's
@@ -119,6 +118,18 @@ void runCycles(M& m, Clocking& c, int64_t n, const Lane* ins, size_t nIns, const
     for (size_t k = 0; k < nOuts; ++k) readLane(outs[k], i);
   }
   if (!c.tracing) c.time += uint64_t(2 * n);
+}
+
+// runCycles for n = 1 and no lanes, without the loop and lane bookkeeping.
+template <class M>
+inline void stepOnce(M& m, Clocking& c) {
+  *c.clock = 0;
+  m.evalFast();
+  if (c.tracing) m.dump(++c.time);
+  *c.clock = 1;
+  m.evalFast();
+  if (c.tracing) m.dump(++c.time);
+  else c.time += 2;
 }
 
 }  // namespace hashi

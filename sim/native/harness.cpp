@@ -2,10 +2,11 @@
 // into the runtime archive and linked, with hidden visibility, into every model
 // addon, so each addon carries a private copy and two addons never share symbols.
 //
-// Port values cross the JS boundary through one ArrayBuffer ("io"): JS writes
-// pokes and reads peeks there with plain typed-array accesses, and only eval /
-// step / run cross into C++. Each port occupies ceil(width/32) little-endian
-// 32-bit words, in port-table order.
+// Port values cross the JS boundary without copies: `mem` is an external
+// ArrayBuffer over the model's own port storage (CData/SData/IData/QData/WData,
+// little-endian), so pokes and peeks are typed-array accesses on the model and
+// only eval / step / run cross into C++. Closing the simulator detaches `mem`
+// before the model is freed, so no view can reach freed memory.
 #include "harness.h"
 
 #include <cstdio>
@@ -25,12 +26,16 @@ struct Instance {
   const ModelInfo* info = nullptr;
   std::unique_ptr<Model> model;
   std::vector<PortRuntime> ports;
-  std::vector<int> drivenInputs;  // inputs except the clock
-  uint32_t* io = nullptr;
-  napi_ref ioRef = nullptr;
+  napi_ref memRef = nullptr;  // weak: only to detach `mem` on close
   Clocking clocking{nullptr, 0, false};
   bool closed = false;
+  // Open, not broken, has a clock: step1 may skip every other check.
+  bool fast = false;
   std::string broken;
+  // The JS instance object and `mem` each hold the instance; the last one to be
+  // collected frees it (the model's storage must outlive any live view on it).
+  int holders = 2;
+  uint64_t noPorts = 0;  // `mem`'s backing store for a design without ports
 };
 
 int storageBytes(int width) {
@@ -41,32 +46,6 @@ int storageBytes(int width) {
   return ((width + 31) / 32) * 4;
 }
 
-inline void ioToModel(const PortRuntime& p, const uint32_t* src) {
-  if (p.width <= 32) {
-    storeScalar(p, src[0]);
-  } else if (p.width <= 64) {
-    storeScalar(p, uint64_t(src[0]) | (uint64_t(src[1]) << 32));
-  } else {
-    std::memcpy(p.addr, src, size_t(p.words) * 4);
-  }
-}
-
-inline void modelToIo(const PortRuntime& p, uint32_t* dst) {
-  if (p.width <= 32) {
-    dst[0] = static_cast<uint32_t>(loadScalar(p));
-  } else if (p.width <= 64) {
-    const uint64_t v = loadScalar(p);
-    dst[0] = static_cast<uint32_t>(v);
-    dst[1] = static_cast<uint32_t>(v >> 32);
-  } else {
-    std::memcpy(dst, p.addr, size_t(p.words) * 4);
-  }
-}
-
-void copyInputs(Instance* s) {
-  for (int i : s->drivenInputs) ioToModel(s->ports[i], s->io + s->ports[i].offset);
-}
-
 // Switching Verilator's thread-local current context costs a TLS access per call;
 // skip it while the same instance keeps running (the common case).
 const Instance* activeInstance = nullptr;
@@ -75,12 +54,6 @@ inline void activate(Instance* s) {
   if (activeInstance != s) {
     s->model->activate();
     activeInstance = s;
-  }
-}
-
-void copyAllToIo(Instance* s) {
-  for (const PortRuntime& p : s->ports) {
-    if (p.addr != s->clocking.clock) modelToIo(p, s->io + p.offset);
   }
 }
 
@@ -99,6 +72,7 @@ bool usable(napi_env env, Instance* s) {
 
 void fail(napi_env env, Instance* s, const std::exception& e) {
   s->broken = e.what();
+  s->fast = false;
   if (s->clocking.tracing) {
     try {
       s->model->flushTrace();
@@ -114,19 +88,29 @@ Instance* instanceOf(napi_env env, napi_callback_info info, size_t* argc, napi_v
   return static_cast<Instance*>(data);
 }
 
+// Finishes the waveform and frees the model; `mem` is detached first.
 void release(napi_env env, Instance* s) {
   if (activeInstance == s) activeInstance = nullptr;  // a new instance may reuse the address
   if (s->closed) return;
   s->closed = true;
+  s->fast = false;
+  if (s->memRef) {
+    napi_value mem = nullptr;
+    if (napi_get_reference_value(env, s->memRef, &mem) == napi_ok && mem) napi_detach_arraybuffer(env, mem);
+  }
   try {
     if (s->clocking.tracing) s->model->closeTrace();
     s->model->finalize();
   } catch (...) {
   }
   s->model.reset();
-  if (s->ioRef) napi_delete_reference(env, s->ioRef);
-  s->ioRef = nullptr;
-  s->io = nullptr;
+}
+
+void drop(napi_env env, Instance* s) {
+  if (--s->holders > 0) return;
+  release(env, s);
+  if (s->memRef) napi_delete_reference(env, s->memRef);
+  delete s;
 }
 
 napi_value Eval(napi_env env, napi_callback_info info) {
@@ -135,7 +119,7 @@ napi_value Eval(napi_env env, napi_callback_info info) {
   if (!usable(env, s)) return nullptr;
   try {
     activate(s);
-    s->model->evalIo(s->io);
+    s->model->eval();
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
@@ -155,7 +139,28 @@ napi_value Step(napi_env env, napi_callback_info info) {
   }
   try {
     activate(s);
-    s->model->stepIo(s->clocking, n, s->io);
+    s->model->cycles(s->clocking, n, nullptr, 0, nullptr, 0);
+  } catch (const std::exception& e) {
+    fail(env, s, e);
+  }
+  return nullptr;
+}
+
+// step1(): one cycle, no arguments, no allocation; the interactive hot path.
+napi_value Step1(napi_env env, napi_callback_info info) {
+  void* data = nullptr;
+  napi_get_cb_info(env, info, nullptr, nullptr, nullptr, &data);
+  Instance* s = static_cast<Instance*>(data);
+  if (!s->fast || activeInstance != s) {
+    if (!usable(env, s)) return nullptr;
+    if (!s->clocking.clock) {
+      napi_throw_error(env, "ERR_HASHI_SIM_NO_CLOCK", "design has no clock port");
+      return nullptr;
+    }
+  }
+  try {
+    activate(s);
+    s->model->step1(s->clocking);
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
@@ -283,9 +288,8 @@ napi_value Run(napi_env env, napi_callback_info info) {
   }
   try {
     activate(s);
-    copyInputs(s);  // inputs without a lane keep their poked values
+    // Inputs without a lane keep their poked values: they are already in the model.
     s->model->cycles(s->clocking, cycles, ins.data(), ins.size(), outs.data(), outs.size());
-    copyAllToIo(s);
   } catch (const std::exception& e) {
     fail(env, s, e);
   }
@@ -314,11 +318,9 @@ napi_value Close(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-void FinalizeInstance(napi_env env, void* data, void*) {
-  Instance* s = static_cast<Instance*>(data);
-  release(env, s);
-  delete s;
-}
+void FinalizeInstance(napi_env env, void* data, void*) { drop(env, static_cast<Instance*>(data)); }
+
+void FinalizeMem(napi_env env, void*, void* hint) { drop(env, static_cast<Instance*>(hint)); }
 
 void setFunction(napi_env env, napi_value obj, const char* name, napi_callback cb, Instance* s) {
   napi_value fn;
@@ -326,7 +328,8 @@ void setFunction(napi_env env, napi_value obj, const char* name, napi_callback c
   napi_set_named_property(env, obj, name, fn);
 }
 
-// open(clockIndex, tracePath | null) -> { io, eval, step, run, flushTrace, gotFinish, close }
+// open(clockIndex, tracePath | null)
+//   -> { mem, offsets, eval, step, step1, run, flushTrace, gotFinish, close }
 napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -361,28 +364,16 @@ napi_value Open(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_HASHI_SIM_FATAL", e.what());
     return nullptr;
   }
-  uint32_t words = 0;
   for (int i = 0; i < mi->portCount; ++i) {
     const PortSlot& slot = mi->ports[i];
-    PortRuntime p{slot.name, slot.width, (slot.width + 31) / 32, storageBytes(slot.width),
-                  slot.input, s->model->port(i), words};
-    words += uint32_t(p.words);
+    PortRuntime p{slot.name, slot.width, (slot.width + 31) / 32, storageBytes(slot.width), slot.input,
+                  s->model->port(i)};
     s->ports.push_back(p);
   }
   if (clockIndex >= 0 && clockIndex < mi->portCount && mi->ports[clockIndex].input &&
       mi->ports[clockIndex].width == 1) {
     s->clocking.clock = static_cast<uint8_t*>(s->ports[size_t(clockIndex)].addr);
   }
-  for (int i = 0; i < mi->portCount; ++i) {
-    if (s->ports[size_t(i)].input && i != clockIndex) s->drivenInputs.push_back(i);
-  }
-
-  napi_value io;
-  void* ioData = nullptr;
-  napi_create_arraybuffer(env, size_t(words == 0 ? 1 : words) * 4, &ioData, &io);
-  std::memset(ioData, 0, size_t(words == 0 ? 1 : words) * 4);
-  s->io = static_cast<uint32_t*>(ioData);
-  napi_create_reference(env, io, 1, &s->ioRef);
 
   try {
     if (!tracePath.empty()) {
@@ -393,7 +384,6 @@ napi_value Open(napi_env env, napi_callback_info info) {
     activate(s.get());
     s->model->settle();
     if (s->clocking.tracing) s->model->dumpTrace(0);
-    copyAllToIo(s.get());
   } catch (const std::exception& e) {
     Instance* raw = s.release();
     release(env, raw);
@@ -402,12 +392,42 @@ napi_value Open(napi_env env, napi_callback_info info) {
     return nullptr;
   }
 
+  // `mem` spans every port's storage inside the model (Verilator keeps them in
+  // its root object); `offsets` place each port in it.
+  uint8_t* lo = reinterpret_cast<uint8_t*>(&s->noPorts);
+  uint8_t* hi = lo + sizeof s->noPorts;
+  if (!s->ports.empty()) {
+    lo = static_cast<uint8_t*>(s->ports[0].addr);
+    hi = lo;
+    for (const PortRuntime& p : s->ports) {
+      uint8_t* a = static_cast<uint8_t*>(p.addr);
+      if (a < lo) lo = a;
+      if (a + p.bytes > hi) hi = a + p.bytes;
+    }
+  }
   Instance* raw = s.release();
+  raw->fast = raw->clocking.clock != nullptr;
+  napi_value mem, offsets;
+  if (napi_create_external_arraybuffer(env, lo, size_t(hi - lo), FinalizeMem, raw, &mem) != napi_ok) {
+    release(env, raw);
+    delete raw;
+    napi_throw_error(env, nullptr, "cannot expose the model's port storage");
+    return nullptr;
+  }
+  napi_create_reference(env, mem, 0, &raw->memRef);
+  napi_create_array_with_length(env, raw->ports.size(), &offsets);
+  for (size_t i = 0; i < raw->ports.size(); ++i) {
+    napi_value off;
+    napi_create_uint32(env, uint32_t(static_cast<uint8_t*>(raw->ports[i].addr) - lo), &off);
+    napi_set_element(env, offsets, uint32_t(i), off);
+  }
   napi_value obj;
   napi_create_object(env, &obj);
-  napi_set_named_property(env, obj, "io", io);
+  napi_set_named_property(env, obj, "mem", mem);
+  napi_set_named_property(env, obj, "offsets", offsets);
   setFunction(env, obj, "eval", Eval, raw);
   setFunction(env, obj, "step", Step, raw);
+  setFunction(env, obj, "step1", Step1, raw);
   setFunction(env, obj, "run", Run, raw);
   setFunction(env, obj, "flushTrace", FlushTrace, raw);
   setFunction(env, obj, "gotFinish", GotFinish, raw);

@@ -36,10 +36,8 @@ class Model {
   virtual void activate() = 0;
   // Runs n clock cycles driven by lanes (see runCycles).
   virtual void cycles(Clocking& c, int64_t n, const Lane* ins, size_t nIns, const Lane* outs, size_t nOuts) = 0;
-  // The interactive hot paths, with port copies generated per design (no loops):
-  // inputs from the io buffer, n cycles (or one plain eval), outputs back to io.
-  virtual void stepIo(Clocking& c, int64_t n, uint32_t* io) = 0;
-  virtual void evalIo(uint32_t* io) = 0;
+  // One clock cycle, straight-line: the interactive hot path.
+  virtual void step1(Clocking& c) = 0;
   // Address of the port's storage inside the model (CData/SData/IData/QData/WData).
   virtual void* port(int index) = 0;
   virtual void openTrace(const char* path) = 0;

@@ -37,6 +37,34 @@ describe('bad input is a clear Error, never a crash', () => {
   });
 });
 
+describe('a closed simulator', () => {
+  it('refuses every call, through names and handles alike', async () => {
+    const sim = await loadSimulator(accumulator);
+    const input = sim.port('in');
+    const acc = sim.port('acc');
+    sim.reset();
+    sim.poke('en', 1);
+    input.poke(4);
+    sim.step();
+    expect(acc.peek()).toBe(4);
+    sim.close();
+    sim.close(); // twice is fine
+    for (const call of [
+      () => sim.poke('in', 1),
+      () => sim.peek('acc'),
+      () => sim.step(),
+      () => sim.step(3),
+      () => sim.reset(),
+      () => input.poke(1),
+      () => acc.peek(),
+      () => acc.expect(4),
+      () => sim.runVectors({ cycles: 1 }),
+    ]) {
+      expect(call).toThrow(/closed/);
+    }
+  });
+});
+
 describe('signed range checks', () => {
   it('reject values outside the signed range', async () => {
     const sim = await loadSimulator(signedWide);

@@ -47,6 +47,29 @@ describe('several models in one process', () => {
     }
   });
 
+  it('two instances of the same design stepped one cycle at a time, interleaved, keep separate ports', async () => {
+    const other = await loadSimulator(accumulator);
+    try {
+      acc.reset();
+      other.reset();
+      acc.poke('en', 1);
+      other.poke('en', 1);
+      const [accIn, otherIn] = [acc.port('in'), other.port('in')];
+      const [accOut, otherOut] = [acc.port('acc'), other.port('acc')];
+      for (let i = 1; i <= 100; i++) {
+        accIn.poke(i);
+        otherIn.poke(1000 * i);
+        acc.step();
+        other.step();
+        expect(accOut.peek()).toBe((i * (i + 1)) / 2);
+        expect(otherOut.peek()).toBe((1000 * i * (i + 1)) / 2);
+        expect(acc.peek('in')).toBe(i);
+      }
+    } finally {
+      other.close();
+    }
+  });
+
   it('addons export only their N-API entry point, so models cannot collide', () => {
     const symbols = execFileSync('nm', ['-D', '--defined-only', acc.buildInfo.addonPath], { encoding: 'utf8' })
       .split('\n')
