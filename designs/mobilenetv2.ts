@@ -5,6 +5,7 @@
 // Ports: in_valid, in_ready (the source presents a pixel only while ready),
 // in_x_0 .. in_x_2, out_valid (one cycle per frame), out_y_0 .. out_y_{k_fe-1};
 // every value in Q3.(actBits - 3).
+import { existsSync } from 'node:fs';
 import { Bool, IO, Input, Output, SInt, defineModule } from '../dsl/index.ts';
 import type { BoolValue, PortSpec, SIntValue } from '../dsl/index.ts';
 import {
@@ -15,9 +16,12 @@ import {
   mobileNetV2Net,
   qformat,
   randomLayerWeights,
+  readSafetensorsFile,
   randomMobileNetV2StateDict,
+  type ImportedMobileNetV2,
   type LayerWeightSource,
   type MobileNetV2Net,
+  type QFormat,
 } from '../lib/index.ts';
 
 export const mobileNetV2Defaults = {
@@ -40,7 +44,8 @@ export const mobileNetV2Defaults = {
    * 'random': seeded random Po2 weights (exponents scaled to the fan-in) and Q1.(actBits-3) biases per layer;
    * 'import': a seeded random torchvision state dict through importMobileNetV2
    * (BN folded, Q8.8 biases; with fewer than 17 blocks the head, whose input
-   * width then differs, takes the random weights; headChannels cuts the head).
+   * width then differs, takes the random weights; headChannels cuts the head);
+   * or a path ending in .safetensors: a torchvision state dict imported the same way.
    */
   weights: 'random',
   /** Adder-tree register every k levels (0: combinational). */
@@ -48,18 +53,43 @@ export const mobileNetV2Defaults = {
 };
 export type MobileNetV2Params = typeof mobileNetV2Defaults;
 
-export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
+/** The MobileNetV2 params of a design that extends them (HaShiFix, HaShiFlex), for an instance of `MobileNetV2`. */
+export function mobileNetV2ParamsOf(p: MobileNetV2Params): MobileNetV2Params {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(mobileNetV2Defaults)) out[k] = p[k as keyof MobileNetV2Params];
+  return out as MobileNetV2Params;
+}
+
+/** The network of `p` and, when its weights were imported, the import (with the classifier). */
+export interface MobileNetV2Build {
+  readonly net: MobileNetV2Net;
+  readonly imported?: ImportedMobileNetV2;
+}
+
+/**
+ * The weights named by `p.weights`: 'random', 'import' (a seeded random
+ * torchvision state dict through the importer) or a .safetensors file with a
+ * torchvision MobileNetV2 state dict (alpha and `classes` must match it; the
+ * importer names any tensor that does not). `classifierFormat`: the NPU form
+ * of the imported classifier.
+ */
+export function mobileNetV2Build(p: MobileNetV2Params, classes = 10, classifierFormat?: QFormat): MobileNetV2Build {
   if (!Number.isSafeInteger(p.actBits) || p.actBits < 4) throw new RangeError(`actBits must be an integer >= 4, got ${p.actBits}`);
   const act = qformat(3, p.actBits - 3);
-  let weights: LayerWeightSource;
   const random = randomLayerWeights({ seed: p.seed, weightBits: p.weightBits, sparsity: p.sparsity, biasFormat: qformat(1, act.frac) });
-  if (p.weights === 'random') weights = random;
-  else if (p.weights === 'import') {
-    const dict = randomMobileNetV2StateDict({ alpha: p.alpha, resolution: p.resolution, classes: 10, seed: p.seed });
-    // A truncated network's head (fewer input channels than the import's) takes random weights.
-    weights = importedLayerWeights(importMobileNetV2(dict, { alpha: p.alpha, resolution: p.resolution, classes: 10, weightBits: p.weightBits, sparsity: p.sparsity }), random);
-  } else throw new RangeError(`weights must be 'random' or 'import', got '${p.weights}'`);
-  return mobileNetV2Net({
+  let imported: ImportedMobileNetV2 | undefined;
+  const importOpts = { alpha: p.alpha, resolution: p.resolution, classes, weightBits: p.weightBits, sparsity: p.sparsity, ...(classifierFormat ? { classifierFormat } : {}) };
+  if (p.weights === 'import') {
+    imported = importMobileNetV2(randomMobileNetV2StateDict({ alpha: p.alpha, resolution: p.resolution, classes, seed: p.seed }), importOpts);
+  } else if (p.weights.endsWith('.safetensors')) {
+    if (!existsSync(p.weights)) throw new RangeError(`weights: no file '${p.weights}' (give a path to a torchvision MobileNetV2 state dict saved as safetensors)`);
+    imported = importMobileNetV2(readSafetensorsFile(p.weights).tensors, importOpts);
+  } else if (p.weights !== 'random') {
+    throw new RangeError(`weights must be 'random', 'import' or a path ending in .safetensors, got '${p.weights}'`);
+  }
+  // A truncated network's head (fewer input channels than the import's) takes random weights.
+  const weights: LayerWeightSource = imported ? importedLayerWeights(imported, random) : random;
+  const net = mobileNetV2Net({
     alpha: p.alpha,
     resolution: p.resolution,
     blocks: p.blocks,
@@ -68,6 +98,11 @@ export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
     pipelineEvery: p.pipelineEvery,
     weights,
   });
+  return imported ? { net, imported } : { net };
+}
+
+export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
+  return mobileNetV2Build(p).net;
 }
 
 export const MobileNetV2 = defineModule({
