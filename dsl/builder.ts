@@ -24,6 +24,14 @@ export class ModuleBuilder {
     this.blocks[this.blocks.length - 1]!.push(stmt);
   }
 
+  /** Add node `id` to the current block, extending the block's last run of nodes when it can. */
+  pushNode(id: number): void {
+    const block = this.blocks[this.blocks.length - 1]!;
+    const last = block[block.length - 1];
+    if (last !== undefined && last.kind === 'nodes' && last.end === id) last.end = id + 1;
+    else block.push({ kind: 'nodes', start: id, end: id + 1 });
+  }
+
   /** Run `fn` with statements going into `block` (the body of a when). */
   inBlock(block: Stmt[], fn: () => void): void {
     this.blocks.push(block);
@@ -38,6 +46,15 @@ export class ModuleBuilder {
   tempName(): string {
     const p = this.prefixes;
     return p.length ? `_${p.join('_')}_T` : '_T';
+  }
+
+  private plainTemp = -1;
+
+  /** tempName() as an entry of the module's node name table. */
+  tempNameId(): number {
+    if (this.prefixes.length) return this.ir.nodes.nameId(this.tempName());
+    if (this.plainTemp < 0) this.plainTemp = this.ir.nodes.nameId('_T');
+    return this.plainTemp;
   }
 }
 

@@ -2,6 +2,8 @@
 // statement carries its own source locator; operands are only references to
 // declarations or literals. Names are final only at emission, where they are
 // made unique per module (a value may be renamed after it was created).
+// Nodes, nearly all of a large design, live in columns (NodeTable) rather than
+// one object each: that keeps the garbage collector out of million-op designs.
 import type { SourceLoc } from './locator.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
 
@@ -46,13 +48,185 @@ export interface Reg extends Named {
   readonly loc: SourceLoc | undefined;
 }
 
-export interface Node extends Named {
-  readonly kind: 'node';
-  readonly type: HwType;
-  readonly op: string;
-  readonly args: readonly Operand[];
-  readonly consts: readonly number[];
-  readonly loc: SourceLoc | undefined;
+/** Primitive operations, by code; 0 marks a declaration that is not a node. */
+export const enum Op {
+  add = 1, sub, mul, div, rem, lt, leq, gt, geq, eq, neq, and, or, xor, not, andr, orr, xorr,
+  neg, cvt, cat, bits, head, tail, pad, shl, shr, dshl, dshr, asUInt, asSInt, asClock, mux,
+}
+
+/** FIRRTL spelling of each op code. */
+export const opNames: readonly string[] = [
+  '', 'add', 'sub', 'mul', 'div', 'rem', 'lt', 'leq', 'gt', 'geq', 'eq', 'neq', 'and', 'or', 'xor', 'not', 'andr', 'orr', 'xorr',
+  'neg', 'cvt', 'cat', 'bits', 'head', 'tail', 'pad', 'shl', 'shr', 'dshl', 'dshr', 'asUInt', 'asSInt', 'asClock', 'mux',
+];
+
+export function opCode(op: string): Op {
+  const i = opNames.indexOf(op);
+  if (i < 1) throw new Error(`hashi internal: no primitive op '${op}'`);
+  return i as Op;
+}
+
+/**
+ * The nodes of one module, one row per declaration id (rows of other
+ * declarations stay empty, op 0). Operands are stored as numbers: a node of
+ * this module by its id, anything else as -(1 + its index in `others`).
+ */
+export class NodeTable {
+  private cap = 0;
+  op = new Uint8Array(0);
+  nargs = new Uint8Array(0);
+  nconsts = new Uint8Array(0);
+  source = new Uint8Array(0);
+  /** Three operand slots per row. */
+  args = new Int32Array(0);
+  /** Two constant slots per row (numbers as the user gave them). */
+  consts = new Float64Array(0);
+  type = new Int32Array(0);
+  loc = new Int32Array(0);
+  name = new Int32Array(0);
+  readonly others: Operand[] = [];
+  private readonly otherIndex = new Map<Operand, number>();
+  readonly types: HwType[] = [];
+  private readonly typeIndex = new Map<HwType, number>();
+  /** Index 0 is "no locator". */
+  readonly locs: (SourceLoc | undefined)[] = [undefined];
+  private readonly locIndex = new Map<SourceLoc, number>();
+  private lastLoc: SourceLoc | undefined;
+  private lastLocAt = 0;
+  readonly names: string[] = [];
+  private readonly nameIndex = new Map<string, number>();
+
+  private grow(id: number): void {
+    const cap = Math.max(1024, this.cap * 2, id + 1);
+    const more = <A extends Uint8Array | Int32Array | Float64Array>(a: A, per = 1): A => {
+      const b = new (a.constructor as new (n: number) => A)(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.op = more(this.op);
+    this.nargs = more(this.nargs);
+    this.nconsts = more(this.nconsts);
+    this.source = more(this.source);
+    this.args = more(this.args, 3);
+    this.consts = more(this.consts, 2);
+    this.type = more(this.type);
+    this.loc = more(this.loc);
+    this.name = more(this.name);
+    this.cap = cap;
+  }
+
+  /** Store node `id`; operands already encoded (see `encode`). */
+  add(id: number, op: Op, type: HwType, nargs: number, a0: number, a1: number, a2: number, nconsts: number, c0: number, c1: number, name: number, loc: SourceLoc | undefined): void {
+    if (id >= this.cap) this.grow(id);
+    this.op[id] = op;
+    this.nargs[id] = nargs;
+    this.nconsts[id] = nconsts;
+    const a = id * 3;
+    this.args[a] = a0;
+    this.args[a + 1] = a1;
+    this.args[a + 2] = a2;
+    this.consts[id * 2] = c0;
+    this.consts[id * 2 + 1] = c1;
+    this.type[id] = this.typeId(type);
+    this.loc[id] = this.locId(loc);
+    this.name[id] = name;
+  }
+
+  encode(o: Operand): number {
+    if (o.kind === 'node' && o.table === this) return o.id;
+    let i = this.otherIndex.get(o);
+    if (i === undefined) {
+      i = this.others.length;
+      this.others.push(o);
+      this.otherIndex.set(o, i);
+    }
+    return -1 - i;
+  }
+
+  decode(v: number): Operand {
+    return v >= 0 ? new Node(this, v, this.types[this.type[v]!]!) : this.others[-1 - v]!;
+  }
+
+  nameId(name: string): number {
+    let i = this.nameIndex.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.nameIndex.set(name, i);
+    }
+    return i;
+  }
+
+  private typeId(t: HwType): number {
+    let i = this.typeIndex.get(t);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push(t);
+      this.typeIndex.set(t, i);
+    }
+    return i;
+  }
+
+  private locId(loc: SourceLoc | undefined): number {
+    if (loc === this.lastLoc) return this.lastLocAt; // consecutive nodes mostly share one statement
+    if (loc === undefined) return 0;
+    let i = this.locIndex.get(loc);
+    if (i === undefined) {
+      i = this.locs.length;
+      this.locs.push(loc);
+      this.locIndex.set(loc, i);
+    }
+    this.lastLoc = loc;
+    this.lastLocAt = i;
+    return i;
+  }
+}
+
+/** A reference to one node of a NodeTable; made on demand, never stored in the IR. */
+export class Node implements Named {
+  readonly kind = 'node' as const;
+  constructor(
+    readonly table: NodeTable,
+    readonly id: number,
+    readonly type: HwType,
+  ) {}
+  get name(): string {
+    return this.table.names[this.table.name[this.id]!]!;
+  }
+  set name(v: string) {
+    this.table.name[this.id] = this.table.nameId(v);
+  }
+  get nameSource(): NameSource {
+    return this.table.source[this.id] as NameSource;
+  }
+  set nameSource(v: NameSource) {
+    this.table.source[this.id] = v;
+  }
+  get op(): string {
+    return opNames[this.table.op[this.id]!]!;
+  }
+  get args(): Operand[] {
+    const t = this.table;
+    const out: Operand[] = [];
+    for (let k = 0; k < t.nargs[this.id]!; k++) out.push(t.decode(t.args[this.id * 3 + k]!));
+    return out;
+  }
+  get consts(): number[] {
+    const t = this.table;
+    const out: number[] = [];
+    for (let k = 0; k < t.nconsts[this.id]!; k++) out.push(t.consts[this.id * 2 + k]!);
+    return out;
+  }
+  get loc(): SourceLoc | undefined {
+    return this.table.locs[this.table.loc[this.id]!];
+  }
+}
+
+/** Consecutive nodes of one block: declaration ids start to end - 1. */
+export interface NodeRun {
+  readonly kind: 'nodes';
+  readonly start: number;
+  end: number;
 }
 
 export interface Instance extends Named {
@@ -160,7 +334,7 @@ export interface When {
   readonly loc: SourceLoc | undefined;
 }
 
-export type Stmt = Wire | Reg | Node | Instance | Connect | When | Mem | Invalidate | Verification;
+export type Stmt = Wire | Reg | NodeRun | Instance | Connect | When | Mem | Invalidate | Verification;
 
 /** An external (black-box) module: ports only, Verilog supplied by the user. */
 export interface ExtInfo {
@@ -173,6 +347,7 @@ export interface ModuleIR {
   name: string;
   readonly ports: Port[];
   readonly body: Stmt[];
+  readonly nodes: NodeTable;
   readonly loc: SourceLoc | undefined;
   /** Number of declarations so far; the next one gets this as its id. */
   declCount: number;

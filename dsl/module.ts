@@ -9,7 +9,7 @@ import { extSource, isExtModuleDef } from './ext-module.ts';
 import { IO } from './io.ts';
 import { HashiError } from './errors.ts';
 import type { CircuitIR, InstPort, Instance, ModuleIR, Port } from './ir.ts';
-import { NameSource } from './ir.ts';
+import { NameSource, NodeTable } from './ir.ts';
 import { captureLocator, keepingLocator } from './locator.ts';
 import type { SourceLoc } from './locator.ts';
 import { AsyncReset, Clock, Reset } from './types.ts';
@@ -111,7 +111,7 @@ class Elaboration {
     const found = perDef.get(key);
     if (found) return found;
     const resetKind = def.spec.reset ?? 'sync';
-    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
+    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], nodes: new NodeTable(), loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
     const b = new ModuleBuilder(ir);
     if (resetKind !== 'none') {
       const clock: Port = { kind: 'port', id: b.newId(), name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
@@ -141,6 +141,7 @@ class Elaboration {
       name: this.uniqueName(spec.name),
       ports: [],
       body: [],
+      nodes: new NodeTable(),
       loc: def.loc,
       declCount: 0,
       implicitClockReset: false,

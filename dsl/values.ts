@@ -4,8 +4,8 @@
 import { builder, currentBuilder } from './builder.ts';
 import { HashiError } from './errors.ts';
 import { checkConnect, describeOperand } from './connect.ts';
-import type { Connect, Literal, Node, Operand } from './ir.ts';
-import { NameSource } from './ir.ts';
+import type { Connect, Literal, Operand } from './ir.ts';
+import { NameSource, Node, Op, opCode, opNames } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
 import { describeType } from './types.ts';
@@ -98,26 +98,28 @@ export function makeLiteral(value: bigint, type: UIntType | SIntType): Literal {
 type Operable = Data | Scalar;
 
 /** Emit one primitive op as a named node in the current module. */
-const noConsts: readonly number[] = [];
-
-// The hot path of elaboration: one call per operation, kept allocation-light.
-function node(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
-  const b = currentBuilder() ?? builder(`operation '${op}'`);
-  const type = resultType(op, args, consts);
-  const n: Node = { kind: 'node', id: b.newId(), name: b.tempName(), nameSource: NameSource.Temp, type, op, args, consts, loc: captureLocator() };
-  b.push(n);
-  return n;
+// The hot path of elaboration: one call per operation, so operands and
+// constants are passed one by one (no arrays) and go straight into columns.
+function node(op: Op, a: Operand, b?: Operand, c?: Operand, nconsts = 0, n = 0, m = 0): Node {
+  const bld = currentBuilder() ?? builder(`operation '${opNames[op]}'`);
+  const type = resultType(op, a.type, b?.type, c?.type, n, m);
+  const t = bld.ir.nodes;
+  const id = bld.newId();
+  const nargs = c !== undefined ? 3 : b !== undefined ? 2 : 1;
+  t.add(id, op, type, nargs, t.encode(a), b === undefined ? 0 : t.encode(b), c === undefined ? 0 : t.encode(c), nconsts, n, m, bld.tempNameId(), captureLocator());
+  bld.pushNode(id);
+  return new Node(t, id, type);
 }
 
 function operand(x: Operable, like: HwType): Operand {
   return x instanceof Data ? x.ref : literalFor(x, like, captureLocator());
 }
 
-function requireKind(op: string, self: Operand, other: Operand): void {
+function requireKind(op: Op, self: Operand, other: Operand): void {
   const ok = self.type.kind === other.type.kind;
   if (!ok) {
     fail(
-      `'${op}' mixes ${describeType(self.type)} ${`'${describeOperand(self)}'`} with ${describeType(other.type)} ${`'${describeOperand(other)}'`}`,
+      `'${opNames[op]}' mixes ${describeType(self.type)} ${`'${describeOperand(self)}'`} with ${describeType(other.type)} ${`'${describeOperand(other)}'`}`,
       'convert one side first (.asSInt(), .asUInt(), .toSInt())',
       'type-mismatch',
     );
@@ -138,8 +140,8 @@ function checkBitIndex(what: string, hi: number, lo: number, width: number): voi
 function truncate(ref: Operand, w: number): Operand {
   if (w === ref.type.width) return ref;
   checkBitIndex('trunc', w - 1, 0, ref.type.width);
-  const bits = node('bits', [ref], [w - 1, 0]);
-  return ref.type.kind === 'sint' ? node('asSInt', [bits]) : bits;
+  const bits = node(Op.bits, ref, undefined, undefined, 2, w - 1, 0);
+  return ref.type.kind === 'sint' ? node(Op.asSInt, bits) : bits;
 }
 
 let wrapAggregate: ((ref: Operand) => Data) | undefined;
@@ -171,25 +173,25 @@ export function wrap(ref: Operand): Data {
 abstract class Bits<Self extends Data> extends Data {
   protected abstract make(ref: Operand): Self;
 
-  private binary(op: string, b: Operable): Self {
+  private binary(op: Op, b: Operable): Self {
     const other = operand(b, this.type);
     requireKind(op, this.ref, other);
-    return this.make(node(op, [this.ref, other]));
+    return this.make(node(op, this.ref, other));
   }
 
-  private compare(op: string, b: Operable): Bool {
+  private compare(op: Op, b: Operable): Bool {
     const other = operand(b, this.type);
     requireKind(op, this.ref, other);
-    return new Bool(node(op, [this.ref, other]));
+    return new Bool(node(op, this.ref, other));
   }
 
   /** Sum, one bit wider than the wider operand: never overflows. */
   add(b: Self | Scalar): Self {
-    return this.binary('add', b);
+    return this.binary(Op.add, b);
   }
   /** Difference, one bit wider than the wider operand. */
   sub(b: Self | Scalar): Self {
-    return this.binary('sub', b);
+    return this.binary(Op.sub, b);
   }
   /** Sum truncated to the wider operand's width (wraps around), explicitly. */
   addWrap(b: Self | Scalar): Self {
@@ -202,64 +204,64 @@ abstract class Bits<Self extends Data> extends Data {
     return this.make(truncate(diff.ref, diff.width - 1));
   }
   mul(b: Self | Scalar): Self {
-    return this.binary('mul', b);
+    return this.binary(Op.mul, b);
   }
   div(b: Self | Scalar): Self {
-    return this.binary('div', b);
+    return this.binary(Op.div, b);
   }
   rem(b: Self | Scalar): Self {
-    return this.binary('rem', b);
+    return this.binary(Op.rem, b);
   }
   eq(b: Self | Scalar): Bool {
-    return this.compare('eq', b);
+    return this.compare(Op.eq, b);
   }
   neq(b: Self | Scalar): Bool {
-    return this.compare('neq', b);
+    return this.compare(Op.neq, b);
   }
   lt(b: Self | Scalar): Bool {
-    return this.compare('lt', b);
+    return this.compare(Op.lt, b);
   }
   leq(b: Self | Scalar): Bool {
-    return this.compare('leq', b);
+    return this.compare(Op.leq, b);
   }
   gt(b: Self | Scalar): Bool {
-    return this.compare('gt', b);
+    return this.compare(Op.gt, b);
   }
   geq(b: Self | Scalar): Bool {
-    return this.compare('geq', b);
+    return this.compare(Op.geq, b);
   }
   /** Shift left by a constant: the result grows by n bits. */
   shl(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shl(${n}): the shift must be a non-negative integer`, 'use shr for right shifts', 'bad-shift');
-    return this.make(node('shl', [this.ref], [n]));
+    return this.make(node(Op.shl, this.ref, undefined, undefined, 1, n));
   }
   /** Shift right by a constant: the low n bits are dropped. */
   shr(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shr(${n}): the shift must be a non-negative integer`, 'use shl for left shifts', 'bad-shift');
-    return this.make(node('shr', [this.ref], [n]));
+    return this.make(node(Op.shr, this.ref, undefined, undefined, 1, n));
   }
   /** Shift left by a hardware amount: grows by 2^amount.width - 1 bits. */
   dshl(amount: UInt): Self {
     if (amount.width > 20) fail(`dshl by a ${amount.width}-bit amount would make a value over a million bits wide`, 'narrow the shift amount first (.trunc)', 'bad-width');
-    return this.make(node('dshl', [this.ref, amount.ref]));
+    return this.make(node(Op.dshl, this.ref, amount.ref));
   }
   /** Shift right by a hardware amount (logical for UInt, arithmetic for SInt). */
   dshr(amount: UInt): Self {
-    return this.make(node('dshr', [this.ref, amount.ref]));
+    return this.make(node(Op.dshr, this.ref, amount.ref));
   }
   /** The high `n` bits, as a UInt. */
   head(n: number): UInt {
     checkBitIndex('head', this.width - 1, this.width - n, this.width);
-    return new UInt(node('head', [this.ref], [n]));
+    return new UInt(node(Op.head, this.ref, undefined, undefined, 1, n));
   }
   /** Drop the high `n` bits (an explicit truncation), as a UInt. */
   tail(n: number): UInt {
     checkBitIndex('tail', this.width - n - 1, 0, this.width);
-    return new UInt(node('tail', [this.ref], [n]));
+    return new UInt(node(Op.tail, this.ref, undefined, undefined, 1, n));
   }
   /** Extend to at least `w` bits (zero- or sign-extension). */
   pad(w: number): Self {
-    return this.make(node('pad', [this.ref], [w]));
+    return this.make(node(Op.pad, this.ref, undefined, undefined, 1, w));
   }
   /** Keep the low `w` bits, keeping the signedness: the explicit truncation. */
   trunc(w: number): Self {
@@ -268,33 +270,33 @@ abstract class Bits<Self extends Data> extends Data {
   /** Bits hi down to lo, as a UInt. */
   bits(hi: number, lo: number): UInt {
     checkBitIndex('bits', hi, lo, this.width);
-    return new UInt(node('bits', [this.ref], [hi, lo]));
+    return new UInt(node(Op.bits, this.ref, undefined, undefined, 2, hi, lo));
   }
   /** Bit i, as a Bool. */
   bit(i: number): Bool {
     checkBitIndex('bit', i, i, this.width);
-    return new Bool(node('bits', [this.ref], [i, i]));
+    return new Bool(node(Op.bits, this.ref, undefined, undefined, 2, i, i));
   }
   /** Concatenation: this value in the high bits, `low` in the low bits. */
   cat(low: Data): UInt {
     // firtool wants operands of one signedness; the result is raw bits anyway.
-    const bits = (o: Operand): Operand => (o.type.kind === 'uint' ? o : node('asUInt', [o]));
-    return new UInt(node('cat', [bits(this.ref), bits(low.ref)]));
+    const bits = (o: Operand): Operand => (o.type.kind === 'uint' ? o : node(Op.asUInt, o));
+    return new UInt(node(Op.cat, bits(this.ref), bits(low.ref)));
   }
   andR(): Bool {
-    return new Bool(node('andr', [this.ref]));
+    return new Bool(node(Op.andr, this.ref));
   }
   orR(): Bool {
-    return new Bool(node('orr', [this.ref]));
+    return new Bool(node(Op.orr, this.ref));
   }
   xorR(): Bool {
-    return new Bool(node('xorr', [this.ref]));
+    return new Bool(node(Op.xorr, this.ref));
   }
   asUInt(): UInt {
-    return new UInt(node('asUInt', [this.ref]));
+    return new UInt(node(Op.asUInt, this.ref));
   }
   asSInt(): SInt {
-    return new SInt(node('asSInt', [this.ref]));
+    return new SInt(node(Op.asSInt, this.ref));
   }
 }
 
@@ -303,16 +305,16 @@ export class UInt extends Bits<UInt> {
     return new UInt(ref);
   }
   and(b: UInt | Scalar): UInt {
-    return new UInt(node('and', [this.ref, operand(b, this.type)]));
+    return new UInt(node(Op.and, this.ref, operand(b, this.type)));
   }
   or(b: UInt | Scalar): UInt {
-    return new UInt(node('or', [this.ref, operand(b, this.type)]));
+    return new UInt(node(Op.or, this.ref, operand(b, this.type)));
   }
   xor(b: UInt | Scalar): UInt {
-    return new UInt(node('xor', [this.ref, operand(b, this.type)]));
+    return new UInt(node(Op.xor, this.ref, operand(b, this.type)));
   }
   not(): UInt {
-    return new UInt(node('not', [this.ref]));
+    return new UInt(node(Op.not, this.ref));
   }
   /** A 1-bit UInt as a Bool. */
   asBool(): Bool {
@@ -322,11 +324,11 @@ export class UInt extends Bits<UInt> {
   /** A 1-bit UInt used as a clock. */
   asClock(): Clock {
     if (this.width !== 1) fail(`asClock() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i)', 'bad-width');
-    return new Clock(node('asClock', [this.ref]));
+    return new Clock(node(Op.asClock, this.ref));
   }
   /** Zero-extend into an SInt one bit wider (value preserved). */
   toSInt(): SInt {
-    return new SInt(node('cvt', [this.ref]));
+    return new SInt(node(Op.cvt, this.ref));
   }
 }
 
@@ -358,22 +360,22 @@ export class SInt extends Bits<SInt> {
   }
   /** Bitwise complement, keeping the type (as Chisel's `~` on SInt). */
   not(): SInt {
-    return new SInt(node('asSInt', [node('not', [this.ref])]));
+    return new SInt(node(Op.asSInt, node(Op.not, this.ref)));
   }
   /** Negation, one bit wider. */
   neg(): SInt {
-    return new SInt(node('neg', [this.ref]));
+    return new SInt(node(Op.neg, this.ref));
   }
 }
 
 export class Clock extends Data {
   asUInt(): UInt {
-    return new UInt(node('asUInt', [this.ref]));
+    return new UInt(node(Op.asUInt, this.ref));
   }
 }
 export class Reset extends Data {
   asUInt(): UInt {
-    return new UInt(node('asUInt', [this.ref]));
+    return new UInt(node(Op.asUInt, this.ref));
   }
 }
 
@@ -383,8 +385,8 @@ export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Sca
   const like = a instanceof Data ? a.type : b instanceof Data ? b.type : { kind: 'uint' as const, width: 1 };
   const ra = operand(a, like);
   const rb = operand(b, like);
-  requireKind('mux', ra, rb);
-  const out = node('mux', [cond.ref, ra, rb]);
+  requireKind(Op.mux, ra, rb);
+  const out = node(Op.mux, cond.ref, ra, rb);
   return (a instanceof Bool && b instanceof Bool ? new Bool(out) : wrap(out)) as T;
 }
 
@@ -405,6 +407,6 @@ export function B(value: boolean): Bool {
   return new Bool(makeLiteral(value ? 1n : 0n, { kind: 'uint', width: 1, bool: true } as UIntType));
 }
 
-export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = noConsts): Operand {
-  return node(op, args, consts);
+export function internalNode(op: string, args: readonly Operand[], consts: readonly number[] = []): Operand {
+  return node(opCode(op), args[0]!, args[1], args[2], consts.length, consts[0] ?? 0, consts[1] ?? 0);
 }

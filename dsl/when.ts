@@ -25,7 +25,7 @@ function hoistCondition(block: Stmt[], root: When): void {
   const at = block.indexOf(root);
   const after = block.slice(at + 1);
   if (after.length === 0) return;
-  if (after.some((s) => s.kind !== 'node')) {
+  if (after.some((s) => s.kind !== 'nodes')) {
     throw new HashiError(
       'an elsewhen/otherwise was added after other statements followed its when',
       'write the whole when(...).elsewhen(...).otherwise(...) chain in one expression',

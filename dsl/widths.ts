@@ -21,6 +21,7 @@
 //   asUInt / asSInt             same width;  asClock: Clock
 //   cvt         UInt            SInt(wa + 1);  SInt: SInt(wa)
 //   mux(c,a,b)  UInt(1),T,T     T(max(wa, wb))
+import { Op } from './ir.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
 
 type Ground = UIntType | SIntType;
@@ -39,70 +40,70 @@ function u(width: number): UIntType {
   return (uints[width] ??= { kind: 'uint', width });
 }
 
-/** Result type of a primitive operation; operands already checked for kind. */
-export function resultType(op: string, args: readonly { readonly type: HwType }[], consts: readonly number[]): HwType {
-  const a = args[0]!.type;
+const clock: HwType = { kind: 'clock', width: 1 };
+
+/** Result type of a primitive operation; operands already checked for kind. n, m: its constants (0 when absent). */
+export function resultType(op: Op, a: HwType, b: HwType | undefined, c: HwType | undefined, n: number, m: number): HwType {
   const wa = a.width;
-  const wb = args[1]?.type.width ?? 0;
-  const n = consts[0] ?? 0;
+  const wb = b === undefined ? 0 : b.width;
   const kind = a.kind === 'sint' ? 'sint' : 'uint';
   switch (op) {
-    case 'add':
-    case 'sub':
+    case Op.add:
+    case Op.sub:
       return sameKind(kind, Math.max(wa, wb) + 1);
-    case 'mul':
+    case Op.mul:
       return sameKind(kind, wa + wb);
-    case 'div':
+    case Op.div:
       return sameKind(kind, kind === 'sint' ? wa + 1 : wa);
-    case 'rem':
+    case Op.rem:
       return sameKind(kind, Math.min(wa, wb));
-    case 'lt':
-    case 'leq':
-    case 'gt':
-    case 'geq':
-    case 'eq':
-    case 'neq':
-    case 'andr':
-    case 'orr':
-    case 'xorr':
+    case Op.lt:
+    case Op.leq:
+    case Op.gt:
+    case Op.geq:
+    case Op.eq:
+    case Op.neq:
+    case Op.andr:
+    case Op.orr:
+    case Op.xorr:
       return u(1);
-    case 'and':
-    case 'or':
-    case 'xor':
+    case Op.and:
+    case Op.or:
+    case Op.xor:
       return u(Math.max(wa, wb));
-    case 'not':
-    case 'asUInt':
+    case Op.not:
+    case Op.asUInt:
       return u(wa);
-    case 'asSInt':
+    case Op.asSInt:
       return sameKind('sint', wa);
-    case 'asClock':
-      return { kind: 'clock', width: 1 };
-    case 'neg':
+    case Op.asClock:
+      return clock;
+    case Op.neg:
       return sameKind('sint', wa + 1);
-    case 'cvt':
+    case Op.cvt:
       return sameKind('sint', kind === 'sint' ? wa : wa + 1);
-    case 'cat':
+    case Op.cat:
       return u(wa + wb);
-    case 'bits':
-      return u(n - (consts[1] ?? 0) + 1);
-    case 'head':
+    case Op.bits:
+      return u(n - m + 1);
+    case Op.head:
       return u(n);
-    case 'tail':
+    case Op.tail:
       return u(wa - n);
-    case 'pad':
+    case Op.pad:
       return sameKind(kind, Math.max(wa, n));
-    case 'shl':
+    case Op.shl:
       return sameKind(kind, wa + n);
-    case 'shr':
+    case Op.shr:
       return sameKind(kind, Math.max(wa - n, 1));
-    case 'dshl':
+    case Op.dshl:
       return sameKind(kind, wa + 2 ** wb - 1);
-    case 'dshr':
+    case Op.dshr:
       return sameKind(kind, wa);
-    case 'mux':
-      return sameKind(args[1]!.type.kind === 'sint' ? 'sint' : 'uint', Math.max(args[1]!.type.width, args[2]!.type.width));
+    case Op.mux:
+      return sameKind(b!.kind === 'sint' ? 'sint' : 'uint', Math.max(wb, c!.width));
     default:
-      throw new Error(`hashi internal: no width rule for primitive op '${op}'`);
+      throw new Error(`hashi internal: no width rule for primitive op ${op}`);
   }
 }
 

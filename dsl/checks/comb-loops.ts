@@ -107,8 +107,11 @@ export function checkCombLoops(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, Com
  * through other operations, can be left out of the graph: in an adder tree
  * over inputs, that is nearly everything. For summaries, inputs count too.
  */
-function hotness(m: ModuleIR, inputsCount: boolean): (o: Operand) => boolean {
+function hotness(m: ModuleIR, inputsCount: boolean): { hot: (o: Operand) => boolean; tainted: Uint8Array } {
   const tainted = new Uint8Array(m.declCount);
+  const t = m.nodes;
+  // Operands outside the node table, by their index there: 0 unknown, 1 hot, 2 not.
+  const otherHot = new Uint8Array(t.others.length);
   const hot = (o: Operand): boolean => {
     switch (o.kind) {
       case 'lit':
@@ -129,16 +132,28 @@ function hotness(m: ModuleIR, inputsCount: boolean): (o: Operand) => boolean {
   };
   const walk = (stmts: readonly Stmt[]): void => {
     for (const s of stmts) {
-      if (s.kind === 'node') {
-        if (s.args.some(hot)) tainted[s.id] = 1;
+      if (s.kind === 'nodes') {
+        for (let id = s.start; id < s.end; id++) {
+          for (let k = 0; k < t.nargs[id]!; k++) {
+            const a = t.args[id * 3 + k]!;
+            if (a >= 0 ? tainted[a] === 1 : hotOther(-1 - a)) {
+              tainted[id] = 1;
+              break;
+            }
+          }
+        }
       } else if (s.kind === 'when') {
         walk(s.then);
         if (s.otherwise) walk(s.otherwise);
       }
     }
   };
+  const hotOther = (i: number): boolean => {
+    if (otherHot[i] === 0) otherHot[i] = hot(t.others[i]!) ? 1 : 2;
+    return otherHot[i] === 1;
+  };
   walk(m.body);
-  return hot;
+  return { hot, tainted };
 }
 
 const flipCache = new WeakMap<HwType, boolean>();
@@ -156,7 +171,8 @@ function hasFlip(t: HwType): boolean {
 function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, inputsCount = false): { graph: Graph; ids: LeafIds } {
   const ids = new LeafIds();
   const graph = new Graph(m.declCount);
-  const hot = hotness(m, inputsCount);
+  const { hot, tainted } = hotness(m, inputsCount);
+  const t = m.nodes;
   const isGroundDecl = (o: Operand): o is Decl => (o.kind === 'port' || o.kind === 'wire' || o.kind === 'reg' || o.kind === 'node') && o.type.kind !== 'bundle' && o.type.kind !== 'vec';
   // Sub-references (`x[3]`, `io.out.bits`) are shared objects, read many times.
   const memo = new Map<Operand, number[]>();
@@ -176,16 +192,26 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, 
   const walk = (stmts: readonly Stmt[], conds: number[]): void => {
     for (const s of stmts) {
       switch (s.kind) {
-        case 'node': {
-          if (!hot(s)) break;
-          const to = graph.objectVertex(s);
-          for (const a of s.args) {
-            if (a.kind === 'lit') continue;
-            if (isGroundDecl(a)) graph.edge(graph.objectVertex(a), to, s.loc);
-            else for (const from of depsOf(a)) graph.edge(from, to, s.loc);
+        case 'nodes':
+          // Only nodes that read something driven by a connect can be on a loop.
+          for (let id = s.start; id < s.end; id++) {
+            if (tainted[id] !== 1) continue;
+            const n = t.decode(id) as Decl;
+            const to = graph.objectVertex(n);
+            const loc = t.locs[t.loc[id]!];
+            for (let k = 0; k < t.nargs[id]!; k++) {
+              const v = t.args[id * 3 + k]!;
+              if (v >= 0) {
+                graph.edge(graph.labels[v] === undefined ? graph.objectVertex(t.decode(v) as Decl) : v, to, loc);
+                continue;
+              }
+              const a = t.others[-1 - v]!;
+              if (a.kind === 'lit') continue;
+              if (isGroundDecl(a)) graph.edge(graph.objectVertex(a), to, loc);
+              else for (const from of depsOf(a)) graph.edge(from, to, loc);
+            }
           }
           break;
-        }
         case 'connect': {
           const srcHot = hot(s.src);
           if (isGroundDecl(s.sink) && (isGroundDecl(s.src) || s.src.kind === 'lit')) {

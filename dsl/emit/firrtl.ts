@@ -1,7 +1,9 @@
 // Streaming FIRRTL 6.0.0 writer over the private IR.
 import type { CircuitIR, Mem, ModuleIR, Named, Operand, Stmt } from '../ir.ts';
+import { opNames } from '../ir.ts';
 import { firrtlLoc } from '../locator.ts';
 import { firrtlType } from '../types.ts';
+import { ByteOut, encode } from './bytes.ts';
 import { ModuleNames } from './names.ts';
 import type { TextSink } from './sink.ts';
 
@@ -17,15 +19,17 @@ export interface EmitOptions {
   readonly verification?: boolean;
 }
 
-export function emitFirrtl(circuit: CircuitIR, out: TextSink, opts: EmitOptions = {}): EmitStats {
+export function emitFirrtl(circuit: CircuitIR, sink: TextSink, opts: EmitOptions = {}): EmitStats {
   const verification = opts.verification ?? true;
   const stats: EmitStats = { statements: 0 };
   const annos = annotations(circuit);
+  const out = new ByteOut(sink);
   out.write(`FIRRTL version ${FIRRTL_VERSION}\ncircuit ${circuit.top.name} :${annos.length ? `%[${JSON.stringify(annos)}]` : ''}\n`);
   for (const m of circuit.modules) {
     if (m.ext) emitExtModule(m, out);
     else stats.statements += emitModule(m, m === circuit.top, out, verification);
   }
+  out.flush();
   return stats;
 }
 
@@ -45,7 +49,7 @@ function annotations(circuit: CircuitIR): object[] {
   return annos;
 }
 
-function emitExtModule(m: ModuleIR, out: TextSink): void {
+function emitExtModule(m: ModuleIR, out: ByteOut): void {
   const ext = m.ext!;
   out.write(`  extmodule ${m.name} :${firrtlLoc(m.loc)}\n`);
   for (const p of m.ports) out.write(`    ${p.dir} ${p.name} : ${firrtlType(p.type)}${firrtlLoc(p.loc)}\n`);
@@ -57,7 +61,7 @@ function emitExtModule(m: ModuleIR, out: TextSink): void {
 }
 
 /** Writes one module; returns its number of statements. */
-function emitModule(m: ModuleIR, isTop: boolean, out: TextSink, verification: boolean): number {
+function emitModule(m: ModuleIR, isTop: boolean, out: ByteOut, verification: boolean): number {
   let statements = 0;
   const names = new ModuleNames(m);
   const name = (d: Named): string => names.of(d);
@@ -88,18 +92,15 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink, verification: bo
   for (const p of m.ports) out.write(`    ${p.dir} ${name(p)} : ${firrtlType(p.type)}${firrtlLoc(p.loc)}\n`);
   out.write('\n');
 
+  const nodes = nodeWriter(m, names, ref, out);
   const block = (stmts: readonly Stmt[], indent: string): void => {
     if (stmts.length === 0) out.write(`${indent}skip\n`);
-    statements += stmts.length;
     for (const s of stmts) {
+      statements += s.kind === 'nodes' ? s.end - s.start : 1;
       switch (s.kind) {
-        case 'node': {
-          let args = ref(s.args[0]!);
-          for (let i = 1; i < s.args.length; i++) args += `, ${ref(s.args[i]!)}`;
-          for (const c of s.consts) args += `, ${c}`;
-          out.write(`${indent}node ${name(s)} = ${s.op}(${args})${firrtlLoc(s.loc)}\n`);
+        case 'nodes':
+          nodes(s.start, s.end, indent);
           break;
-        }
         case 'wire':
           out.write(`${indent}wire ${name(s)} : ${firrtlType(s.type)}${firrtlLoc(s.loc)}\n`);
           break;
@@ -152,13 +153,95 @@ function emitModule(m: ModuleIR, isTop: boolean, out: TextSink, verification: bo
   return statements;
 }
 
+const NODE = encode('node ');
+const EQ = encode(' = ');
+const COMMA = encode(', ');
+/** `op(` per op code. */
+const OPEN = opNames.map((o) => encode(`${o}(`));
+
+/**
+ * Writes runs of nodes straight from the node table: names, operands and
+ * locators are encoded once per module, then each line is copied together
+ * byte by byte.
+ */
+function nodeWriter(m: ModuleIR, names: ModuleNames, ref: (o: Operand) => string, out: ByteOut): (start: number, end: number, indent: string) => void {
+  const t = m.nodes;
+  const bases = names.bases.map(encode);
+  const others = t.others.map((o) => encode(ref(o)));
+  const locs = t.locs.map((l) => encode(firrtlLoc(l)));
+  const longest = (xs: Uint8Array[]): number => xs.reduce((n, x) => Math.max(n, x.length), 0);
+  const name = longest(bases) + 11;
+  // Longest possible line but the indent: keyword, name, op, three operands, two constants, locator.
+  const lineMax = 5 + name + 3 + 10 + 3 * (2 + Math.max(name, longest(others))) + 2 * 26 + 1 + longest(locs) + 1;
+  const { baseOf, suffix } = names;
+  const indents = new Map<string, Uint8Array>();
+
+  const put = (buf: Buffer, pos: number, bytes: Uint8Array): number => {
+    for (let i = 0; i < bytes.length; i++) buf[pos++] = bytes[i]!;
+    return pos;
+  };
+  const putUint = (buf: Buffer, pos: number, n: number): number => {
+    let end = pos + (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10);
+    const after = end;
+    do {
+      buf[--end] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    return after;
+  };
+  const putName = (buf: Buffer, pos: number, id: number): number => {
+    pos = put(buf, pos, bases[baseOf[id]!]!);
+    const k = suffix[id]!;
+    if (k === 0) return pos;
+    buf[pos++] = 95; // '_'
+    return putUint(buf, pos, k);
+  };
+  const putConst = (buf: Buffer, pos: number, c: number): number => {
+    if (Number.isInteger(c) && c >= 0 && c < 2 ** 31) return putUint(buf, pos, c);
+    const text = String(c); // ASCII
+    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+    return pos;
+  };
+
+  return (start, end, indent) => {
+    let ind = indents.get(indent);
+    if (!ind) indents.set(indent, (ind = encode(indent)));
+    const max = lineMax + ind.length;
+    const { op, nargs, nconsts, args, consts, loc } = t;
+    for (let id = start; id < end; id++) {
+      out.room(max);
+      const buf = out.buf;
+      let pos = put(buf, out.pos, ind);
+      pos = put(buf, pos, NODE);
+      pos = putName(buf, pos, id);
+      pos = put(buf, pos, EQ);
+      pos = put(buf, pos, OPEN[op[id]!]!);
+      const na = nargs[id]!;
+      for (let k = 0; k < na; k++) {
+        if (k > 0) pos = put(buf, pos, COMMA);
+        const a = args[id * 3 + k]!;
+        pos = a >= 0 ? putName(buf, pos, a) : put(buf, pos, others[-1 - a]!);
+      }
+      const nc = nconsts[id]!;
+      for (let k = 0; k < nc; k++) {
+        pos = put(buf, pos, COMMA);
+        pos = putConst(buf, pos, consts[id * 2 + k]!);
+      }
+      buf[pos++] = 41; // ')'
+      pos = put(buf, pos, locs[loc[id]!]!);
+      buf[pos++] = 10;
+      out.pos = pos;
+    }
+  };
+}
+
 /** A FIRRTL string literal. */
 function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
 }
 
 /** The `mem` declaration, then defaults for every port (disabled, address don't-care). */
-function emitMem(m: Mem, name: string, ref: (o: Operand) => string, indent: string, out: TextSink): void {
+function emitMem(m: Mem, name: string, ref: (o: Operand) => string, indent: string, out: ByteOut): void {
   if (m.ports.length === 0) return; // never accessed: no hardware
   const i2 = `${indent}  `;
   out.write(`${indent}mem ${name} :${firrtlLoc(m.loc)}\n`);

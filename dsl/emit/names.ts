@@ -17,27 +17,30 @@ function sanitize(name: string): string {
   return reserved.has(t) ? `${t}_` : t;
 }
 
-/** Final names indexed by declaration id. */
 /**
  * Final names by declaration id. Chosen names (ports, explicit and automatic
  * ones) are claimed first, in order; temporaries then take `<base>` or
  * `<base>_<n>`, skipping chosen names. Temporary bases all end in `_T` (or
  * `_W`, `_R`, `_M`), never in a digit, so two temporaries cannot collide and
- * need no bookkeeping. A temporary's name is kept as its base plus a number
- * and spelled out only when written: a million of them stay cheap.
+ * need no bookkeeping. A name is kept as a base (an index into `bases`) plus a
+ * number and spelled out only when written: a million of them stay cheap.
  */
 export class ModuleNames {
-  private readonly base: string[];
-  private readonly suffix: Int32Array;
+  /** Per declaration id: its base, an index into `bases`. */
+  readonly baseOf: Int32Array;
+  /** Per declaration id: the number after `_` (0: none). */
+  readonly suffix: Int32Array;
+  readonly bases: string[] = [];
+  private readonly baseIndex = new Map<string, number>();
 
   constructor(m: ModuleIR) {
-    this.base = new Array<string>(m.declCount);
+    this.baseOf = new Int32Array(m.declCount);
     this.suffix = new Int32Array(m.declCount);
+    const t = m.nodes;
     const taken = new Set<string>();
     const nextSuffix = new Map<string, number>();
-    const temps: Named[] = [];
-    const claim = (d: Named): void => {
-      const want = sanitize(d.name);
+    const claim = (id: number, raw: string): void => {
+      const want = sanitize(raw);
       let name = want;
       if (taken.has(name)) {
         let i = nextSuffix.get(want) ?? 1;
@@ -45,34 +48,73 @@ export class ModuleNames {
         nextSuffix.set(want, i + 1);
       }
       taken.add(name);
-      this.base[d.id] = name;
+      this.baseOf[id] = this.baseId(name);
     };
-    for (const p of m.ports) claim(p);
-    const walk = (stmts: readonly Stmt[]): void => {
+    // Per entry of the node name table: 1 when it is a temporary's base.
+    const tempShaped = new Uint8Array(t.names.length);
+    for (let i = 0; i < t.names.length; i++) tempShaped[i] = tempShape.test(t.names[i]!) ? 1 : 0;
+    const nodeBase: (number | undefined)[] = [];
+    const isTemp = (d: Named): boolean => d.nameSource === NameSource.Temp && tempShape.test(d.name);
+    const walk = (stmts: readonly Stmt[], claiming: boolean): void => {
       for (const s of stmts) {
-        if (s.kind === 'when') {
-          walk(s.then);
-          if (s.otherwise) walk(s.otherwise);
-        } else if (s.kind === 'wire' || s.kind === 'reg' || s.kind === 'node' || s.kind === 'inst' || s.kind === 'mem') {
-          if (s.nameSource === NameSource.Temp && /^_[A-Za-z0-9_$]*[TWRM]$/.test(s.name)) temps.push(s);
-          else claim(s);
+        if (s.kind === 'nodes') {
+          for (let id = s.start; id < s.end; id++) {
+            const n = t.name[id]!;
+            const temp = t.source[id] === NameSource.Temp && tempShaped[n] === 1;
+            if (temp === claiming) continue;
+            if (claiming) claim(id, t.names[n]!);
+            else this.temp(id, nodeBase[n] ?? (nodeBase[n] = this.baseId(t.names[n]!)));
+          }
+        } else if (s.kind === 'when') {
+          walk(s.then, claiming);
+          if (s.otherwise) walk(s.otherwise, claiming);
+        } else if (s.kind === 'wire' || s.kind === 'reg' || s.kind === 'inst' || s.kind === 'mem') {
+          if (isTemp(s) === claiming) continue;
+          if (claiming) claim(s.id, s.name);
+          else this.temp(s.id, this.baseId(s.name));
         }
       }
     };
-    walk(m.body);
-    const tempCount = new Map<string, number>();
-    for (const d of temps) {
-      const base = d.name;
-      let n = tempCount.get(base) ?? 0;
-      while (taken.has(n === 0 ? base : `${base}_${n}`)) n++;
-      tempCount.set(base, n + 1);
-      this.base[d.id] = base;
-      this.suffix[d.id] = n;
+    for (const p of m.ports) claim(p.id, p.name);
+    walk(m.body, true);
+    // A temporary checks for clashes only if some chosen name is its base or its base plus `_<n>`.
+    for (const name of taken) {
+      this.risky.add(name);
+      const k = /^(.*)_[0-9]+$/.exec(name);
+      if (k) this.risky.add(k[1]!);
     }
+    this.taken = taken;
+    walk(m.body, false);
+  }
+
+  private taken: ReadonlySet<string> = new Set();
+  private readonly risky = new Set<string>();
+  private readonly tempCount: number[] = [];
+
+  private baseId(name: string): number {
+    let i = this.baseIndex.get(name);
+    if (i === undefined) {
+      i = this.bases.length;
+      this.bases.push(name);
+      this.baseIndex.set(name, i);
+    }
+    return i;
+  }
+
+  private temp(id: number, base: number): void {
+    let n = this.tempCount[base] ?? 0;
+    const text = this.bases[base]!;
+    if (this.risky.has(text)) while (this.taken.has(n === 0 ? text : `${text}_${n}`)) n++;
+    this.tempCount[base] = n + 1;
+    this.baseOf[id] = base;
+    this.suffix[id] = n;
   }
 
   of(d: Named): string {
     const n = this.suffix[d.id]!;
-    return n === 0 ? this.base[d.id]! : `${this.base[d.id]}_${n}`;
+    const base = this.bases[this.baseOf[d.id]!]!;
+    return n === 0 ? base : `${base}_${n}`;
   }
 }
+
+const tempShape = /^_[A-Za-z0-9_$]*[TWRM]$/;

@@ -22,6 +22,14 @@ export class FileSink implements TextSink {
     if (this.size >= this.flushAt) this.flush();
   }
 
+  /** Write bytes already encoded (UTF-8), after any pending text. */
+  writeBytes(buf: Uint8Array, end: number): void {
+    this.flush();
+    let at = 0;
+    while (at < end) at += writeSync(this.fd, buf, at, end - at);
+    this.bytes += end;
+  }
+
   private flush(): void {
     if (this.size === 0) return;
     this.bytes += writeSync(this.fd, this.parts.join(''));
