@@ -73,17 +73,20 @@ export interface MobileNetV2Build {
  * importer names any tensor that does not). `classifierFormat`: the NPU form
  * of the imported classifier.
  */
-export function mobileNetV2Build(p: MobileNetV2Params, classes = 10, classifierFormat?: QFormat): MobileNetV2Build {
+export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classifierFormat?: QFormat): MobileNetV2Build {
   if (!Number.isSafeInteger(p.actBits) || p.actBits < 4) throw new RangeError(`actBits must be an integer >= 4, got ${p.actBits}`);
   const act = qformat(3, p.actBits - 3);
   const random = randomLayerWeights({ seed: p.seed, weightBits: p.weightBits, sparsity: p.sparsity, biasFormat: qformat(1, act.frac) });
   let imported: ImportedMobileNetV2 | undefined;
-  const importOpts = { alpha: p.alpha, resolution: p.resolution, classes, weightBits: p.weightBits, sparsity: p.sparsity, ...(classifierFormat ? { classifierFormat } : {}) };
+  const importOpts = (k: number) => ({ alpha: p.alpha, resolution: p.resolution, classes: k, weightBits: p.weightBits, sparsity: p.sparsity, ...(classifierFormat ? { classifierFormat } : {}) });
   if (p.weights === 'import') {
-    imported = importMobileNetV2(randomMobileNetV2StateDict({ alpha: p.alpha, resolution: p.resolution, classes, seed: p.seed }), importOpts);
+    const k = classes ?? 10;
+    imported = importMobileNetV2(randomMobileNetV2StateDict({ alpha: p.alpha, resolution: p.resolution, classes: k, seed: p.seed }), importOpts(k));
   } else if (p.weights.endsWith('.safetensors')) {
     if (!existsSync(p.weights)) throw new RangeError(`weights: no file '${p.weights}' (give a path to a torchvision MobileNetV2 state dict saved as safetensors)`);
-    imported = importMobileNetV2(readSafetensorsFile(p.weights).tensors, importOpts);
+    const dict = readSafetensorsFile(p.weights).tensors;
+    // The extractor alone takes the file's classifier as it is; a design with a classifier asks for its `classes`.
+    imported = importMobileNetV2(dict, importOpts(classes ?? dict.get('classifier.1.weight')?.shape[0] ?? 1000));
   } else if (p.weights !== 'random') {
     throw new RangeError(`weights must be 'random', 'import' or a path ending in .safetensors, got '${p.weights}'`);
   }
