@@ -33,6 +33,27 @@ export interface BuildInfo {
   addonPath: string;
 }
 
+// A class rather than an object of closures: every handle shares one map and
+// one set of methods, so hot call sites stay monomorphic across handles.
+class Port implements PortHandle {
+  readonly info: PortInfo;
+  constructor(
+    private readonly sim: Simulator,
+    private readonly layout: PortLayout,
+  ) {
+    this.info = layout.info;
+  }
+  poke(value: PortValue): void {
+    this.sim.pokeLayout(this.layout, value);
+  }
+  peek(): PortValue {
+    return this.sim.peekLayout(this.layout);
+  }
+  expect(value: PortValue, note?: string): void {
+    this.sim.expectLayout(this.layout, value, note);
+  }
+}
+
 const EMPTY_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 const openWithWaveforms = new Set<Simulator>();
@@ -95,13 +116,7 @@ export class Simulator {
   }
 
   port(name: string): PortHandle {
-    const p = this.lookup(name);
-    return {
-      info: p.info,
-      poke: (value) => this.pokeLayout(p, value),
-      peek: () => this.peekLayout(p),
-      expect: (value, note) => this.expectLayout(p, value, note),
-    };
+    return new Port(this, this.lookup(name));
   }
 
   // poke and peek index byName themselves (rather than via lookup()) so each has
@@ -120,15 +135,9 @@ export class Simulator {
 
   /** Runs `cycles` clock cycles: falling edge with the poked inputs, then rising edge. */
   step(cycles = 1): void {
-    if (cycles === 1 && this.stepReady) {
-      // The hot path of interactive tests: one argument-free native call.
-      this.native.step1();
-    } else {
-      this.ensureOpen();
-      if (!this.clock) throw new SimError(`step: ${this.top} has no clock port (no port of kind 'clock')`);
-      if (!Number.isInteger(cycles) || cycles < 0) throw new SimError(`step: cycles must be a non-negative integer, got ${cycles}`);
-      this.native.step(cycles);
-    }
+    // The hot path of interactive tests: one argument-free native call.
+    if (cycles === 1 && this.stepReady) this.native.step1();
+    else this.stepMany(cycles);
     this.dirty = false;
     this.cycles += cycles;
   }
@@ -201,27 +210,23 @@ export class Simulator {
     this.native.close();
   }
 
-  private pokeLayout(p: PortLayout, value: PortValue): void {
-    if (this.closed || !p.drivable) {
-      this.ensureOpen();
-      this.checkDrivable(p, 'poke');
-    }
-    if (!writePort(p, value)) {
-      throw new SimError(`poke: ${String(value)} does not fit port '${p.info.name}' (${describeRange(p)})`);
-    }
+  /** @internal The body of poke, for Port. */
+  // The hot paths (pokeLayout, peekLayout, step) keep their rare cases in separate
+  // methods: V8 inlines by bytecode size, and a test's loop should get all three.
+  pokeLayout(p: PortLayout, value: PortValue): void {
+    if (this.closed || !p.drivable) this.refusePoke(p);
+    if (!writePort(p, value)) this.outOfRange(p, value);
     this.dirty = true;
   }
 
-  private peekLayout(p: PortLayout): PortValue {
-    if (this.dirty || this.closed) {
-      this.ensureOpen();
-      this.native.eval();
-      this.dirty = false;
-    }
+  /** @internal The body of peek, for Port. */
+  peekLayout(p: PortLayout): PortValue {
+    if (this.dirty || this.closed) this.settle();
     return readPort(p);
   }
 
-  private expectLayout(p: PortLayout, expected: PortValue, note?: string): void {
+  /** @internal The body of expect, for Port. */
+  expectLayout(p: PortLayout, expected: PortValue, note?: string): void {
     const actual = this.peekLayout(p);
     if (actual === expected) return;
     if (typeof expected !== 'number' && typeof expected !== 'bigint') {
@@ -232,6 +237,29 @@ export class Simulator {
     if (comparable && typeof expected !== typeof actual && BigInt(actual) === BigInt(expected)) return;
     if (this.waveformPath) this.native.flushTrace();
     throw new ExpectError(this.cycles, p.info.name, expected, actual, this.waveformPath, note);
+  }
+
+  private stepMany(cycles: number): void {
+    this.ensureOpen();
+    if (!this.clock) throw new SimError(`step: ${this.top} has no clock port (no port of kind 'clock')`);
+    if (!Number.isInteger(cycles) || cycles < 0) throw new SimError(`step: cycles must be a non-negative integer, got ${cycles}`);
+    this.native.step(cycles);
+  }
+
+  /** Evaluates the model so outputs reflect the inputs poked since the last eval. */
+  private settle(): void {
+    this.ensureOpen();
+    this.native.eval();
+    this.dirty = false;
+  }
+
+  private refusePoke(p: PortLayout): void {
+    this.ensureOpen();
+    this.checkDrivable(p, 'poke');
+  }
+
+  private outOfRange(p: PortLayout, value: PortValue): never {
+    throw new SimError(`poke: ${String(value)} does not fit port '${p.info.name}' (${describeRange(p)})`);
   }
 
   private checkDrivable(p: PortLayout, what: string): void {

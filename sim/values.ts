@@ -25,13 +25,17 @@ export interface PortLayout {
   index: number;
   width: number;
   signed: boolean;
-  /** width <= 32: one element of `view` holds the value (no bigint on this path). */
+  /** width <= 32: one element of u8, u16 or u32 holds the value (no bigint on this path). */
   narrow: boolean;
-  /**
-   * The port's storage: one Uint8/16/32Array element as the model stores a narrow
-   * port, else `words` little-endian 32-bit words (QData as two, WData as many).
-   */
-  view: Uint8Array | Uint16Array | Uint32Array;
+  /** Bytes of storage in the model: 1, 2 or 4 for a narrow port (which of u8/u16/u32 holds it). */
+  bytes: number;
+  // The port's storage. A narrow port is one element of the view of its size (the
+  // other two are empty); a wide one is `words` little-endian words of u32 (QData
+  // as two, WData as many). Three fields of fixed types rather than one of a union
+  // type keep every typed-array access monomorphic.
+  u8: Uint8Array;
+  u16: Uint16Array;
+  u32: Uint32Array;
   words: number;
   min: bigint;
   max: bigint;
@@ -46,6 +50,10 @@ export interface PortLayout {
   drivable: boolean;
 }
 
+const NO_U8 = new Uint8Array(0);
+const NO_U16 = new Uint16Array(0);
+const NO_U32 = new Uint32Array(0);
+
 /** Lays ports over `mem`, port i's storage (storageBytes of its width) starting at byte offsets[i]. */
 export function layoutPorts(ports: readonly PortInfo[], mem: ArrayBuffer, offsets: readonly number[]): PortLayout[] {
   return ports.map((info, index) => {
@@ -53,7 +61,6 @@ export function layoutPorts(ports: readonly PortInfo[], mem: ArrayBuffer, offset
     const bytes = storageBytes(width);
     const offset = offsets[index]!;
     const narrow = width <= 32;
-    const view = !narrow || bytes === 4 ? new Uint32Array(mem, offset, bytes / 4) : bytes === 2 ? new Uint16Array(mem, offset, 1) : new Uint8Array(mem, offset, 1);
     const w = BigInt(width);
     const min = info.signed ? -(1n << (w - 1n)) : 0n;
     const max = info.signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n;
@@ -63,7 +70,10 @@ export function layoutPorts(ports: readonly PortInfo[], mem: ArrayBuffer, offset
       width,
       signed: info.signed,
       narrow,
-      view,
+      bytes,
+      u8: bytes === 1 ? new Uint8Array(mem, offset, 1) : NO_U8,
+      u16: bytes === 2 ? new Uint16Array(mem, offset, 1) : NO_U16,
+      u32: bytes >= 4 ? new Uint32Array(mem, offset, bytes / 4) : NO_U32,
       words: Math.ceil(width / 32),
       min,
       max,
@@ -95,18 +105,26 @@ export function formatValue(v: PortValue): string {
 }
 
 export function writePort(p: PortLayout, value: PortValue): boolean {
-  if (typeof value === 'number' && p.narrow) {
-    // Fast path: plain numbers on narrow ports never touch bigint.
-    // Range check first: it also rejects NaN; then only integers remain to check.
-    if (!(value >= p.minNumber && value <= p.maxNumber) || !Number.isInteger(value)) return false;
-    p.view[0] = value & p.mask32; // the unsigned store wraps; the mask clears a negative's high bits
+  // Fast path: plain numbers on narrow ports never touch bigint. The range check
+  // also rejects NaN; then only integers remain to check.
+  if (typeof value === 'number' && p.narrow && value >= p.minNumber && value <= p.maxNumber && Number.isInteger(value)) {
+    const x = value & p.mask32; // the unsigned stores wrap; the mask clears a negative's high bits
+    if (p.bytes === 4) p.u32[0] = x;
+    else if (p.bytes === 1) p.u8[0] = x;
+    else p.u16[0] = x;
     return true;
   }
+  return writeSlow(p, value);
+}
+
+function writeSlow(p: PortLayout, value: PortValue): boolean {
+  if (typeof value === 'number' && p.narrow) return false; // out of range, or not an integer
   const v = checkedBigInt(p, value);
   if (v === undefined) return false;
+  if (p.narrow) return writePort(p, Number(v)); // in range, so the fast path takes it
   let bits = BigInt.asUintN(p.width, v);
   for (let i = 0; i < p.words; i++) {
-    p.view[i] = Number(bits & 0xffffffffn);
+    p.u32[i] = Number(bits & 0xffffffffn);
     bits >>= 32n;
   }
   return true;
@@ -114,15 +132,19 @@ export function writePort(p: PortLayout, value: PortValue): boolean {
 
 export function readPort(p: PortLayout): PortValue {
   if (p.narrow) {
-    const x = p.view[0]!;
+    const x = p.bytes === 4 ? p.u32[0]! : p.bytes === 1 ? p.u8[0]! : p.u16[0]!;
     return p.signed ? (x << p.signShift) >> p.signShift : x;
   }
+  return readWide(p);
+}
+
+function readWide(p: PortLayout): PortValue {
   const width = p.width;
   if (width <= 53) {
-    const x = p.view[0]! + p.view[1]! * 2 ** 32;
+    const x = p.u32[0]! + p.u32[1]! * 2 ** 32;
     return p.signed && x >= 2 ** (width - 1) ? x - 2 ** width : x;
   }
   let v = 0n;
-  for (let i = p.words - 1; i >= 0; i--) v = (v << 32n) | BigInt(p.view[i]!);
+  for (let i = p.words - 1; i >= 0; i--) v = (v << 32n) | BigInt(p.u32[i]!);
   return p.signed ? BigInt.asIntN(width, v) : v;
 }

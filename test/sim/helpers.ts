@@ -54,3 +54,16 @@ export const adder = {
   svFiles: [fixture('Adder.sv')],
   ports: [input('a', 8), input('b__in', 8), output('sum', 9), output('operator', 8)],
 };
+
+const pair = (name: string, width: number, signed: boolean): PortInfo[] => [input(name, width, 'data', signed), output(`${name}_inc`, width, signed)];
+
+/** One input/output pair per storage size (no clock): each output is its input + 1. */
+export const widths = {
+  top: 'Widths',
+  svFiles: [fixture('Widths.sv')],
+  ports: [
+    ...[['u1', 1, false], ['u12', 12, false], ['s12', 12, true], ['u17', 17, false], ['s32', 32, true], ['s40', 40, true], ['u71', 71, false]].flatMap(
+      ([n, w, s]) => pair(n as string, w as number, s as boolean),
+    ),
+  ].sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'input' ? -1 : 1)),
+};

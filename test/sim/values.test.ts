@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSimulator, type Simulator } from '../../sim/index.ts';
-import { signedWide } from './helpers.ts';
+import { signedWide, widths } from './helpers.ts';
 
 describe('signed and wide ports', () => {
   let sim: Simulator;
@@ -66,5 +66,65 @@ describe('signed and wide ports', () => {
       for (let w = 3; w >= 0; w--) v = (v << 32n) | BigInt(words[i * 4 + w]!);
       expect(v).toBe(BigInt.asUintN(100, cValues[i]! + 1n));
     }
+  });
+});
+
+describe('every storage size (CData, SData, IData, QData, WData)', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await loadSimulator(widths);
+  });
+  afterAll(() => sim.close());
+
+  const wrap = (width: number, signed: boolean, v: bigint) => (signed ? BigInt.asIntN(width, v) : BigInt.asUintN(width, v));
+  const cases: Array<[string, number, boolean]> = [
+    ['u1', 1, false],
+    ['u12', 12, false],
+    ['s12', 12, true],
+    ['u17', 17, false],
+    ['s32', 32, true],
+    ['s40', 40, true],
+    ['u71', 71, false],
+  ];
+
+  it.each(cases)('%s: boundary values poked as numbers and bigints read back, and the model sees them', (name, width, signed) => {
+    const w = BigInt(width);
+    const lo = signed ? -(1n << (w - 1n)) : 0n;
+    const hi = signed ? (1n << (w - 1n)) - 1n : (1n << w) - 1n;
+    const asValue = (v: bigint) => (width <= 53 ? Number(v) : v);
+    for (const v of [lo, lo + 1n, 0n, 1n, hi - 1n, hi]) {
+      sim.poke(name, v); // bigint in
+      expect(sim.peek(name)).toBe(asValue(v));
+      expect(sim.peek(`${name}_inc`)).toBe(asValue(wrap(width, signed, v + 1n)));
+      if (width <= 53) {
+        sim.port(name).poke(Number(v)); // number in, through a handle
+        expect(sim.port(`${name}_inc`).peek()).toBe(asValue(wrap(width, signed, v + 1n)));
+      }
+    }
+    expect(() => sim.poke(name, hi + 1n)).toThrow(/does not fit/);
+    expect(() => sim.poke(name, lo - 1n)).toThrow(/does not fit/);
+  });
+
+  it('neighbouring ports do not overwrite each other', () => {
+    sim.poke('u1', 1);
+    sim.poke('u12', 0xfff);
+    sim.poke('s12', -1);
+    sim.poke('u17', 0x1ffff);
+    sim.poke('s32', -1);
+    sim.poke('s40', -1);
+    sim.poke('u71', (1n << 71n) - 1n);
+    sim.poke('u12', 0);
+    sim.poke('s40', 0);
+    expect([sim.peek('u1'), sim.peek('u12'), sim.peek('s12'), sim.peek('u17'), sim.peek('s32'), sim.peek('s40'), sim.peek('u71')]).toEqual([
+      1,
+      0,
+      -1,
+      0x1ffff,
+      -1,
+      0,
+      (1n << 71n) - 1n,
+    ]);
+    expect(sim.peek('s12_inc')).toBe(0);
+    expect(sim.peek('u71_inc')).toBe(0n);
   });
 });
