@@ -130,11 +130,14 @@ export const Npu = defineModule({
     // ---- buffers -------------------------------------------------------------
     // Input buffer: k_fe features, one combinational read port (the feature stream).
     let readFeature: (j: UIntValue) => SIntValue;
-    if (p.parallelLoad) {
-      const load = IO({
-        /** All k_fe features at the clock edge when valid (wins over xWrite). */
-        xLoad: Input(Valid(Vec(features, SInt(g.xWidth)))),
-      }).xLoad;
+    const parallel = p.parallelLoad
+      ? IO({
+          /** All k_fe features at the clock edge when valid (wins over xWrite). */
+          xLoad: Input(Valid(Vec(features, SInt(g.xWidth)))),
+        })
+      : undefined;
+    if (parallel) {
+      const load = parallel.xLoad;
       const xregs = Reg(Vec(features, SInt(g.xWidth))).named('xbuf');
       when(io.xWrite.valid, () => xregs.at(io.xWrite.bits.addr).connect(io.xWrite.bits.data));
       when(load.valid, () => xregs.connect(load.bits));
@@ -250,7 +253,7 @@ export const Npu = defineModule({
     io.result.valid.connect(finalValid);
     io.result.bits.index.connect(foldBase.addWrap(finalLane.pad(g.rowWidth + 1)).trunc(g.rowWidth));
     io.result.bits.score.connect(requantizeHw(finalSum, g.accFrac, p.outFrac, g.outWidth));
-    return io;
+    return { ...io, xLoad: parallel?.xLoad };
   },
 });
 
