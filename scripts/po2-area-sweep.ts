@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { areaOf } from '../cli/report-area.ts';
+import { COLORS, linePlot, type Panel } from '../cli/svg-plot.ts';
 import { Po2Conv3x3 } from '../designs/po2-conv3x3.ts';
 import { Po2Pointwise } from '../designs/po2-pointwise.ts';
 import { layerWeights, po2LayerDefaults } from '../designs/po2-common.ts';
@@ -75,84 +76,33 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ json: join(outDir, 'po2-area.json'), svg: join(outDir, 'po2-area.svg'), points: points.length }));
 }
 
-// ---- a small hand-written SVG: one panel per design (gates vs sparsity, a line
+// ---- the plot (cli/svg-plot.ts): one panel per design (gates vs sparsity, a line
 // per activation width) and one panel of gates vs activation width (dense).
-
-const COLORS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02'];
-
-interface Series {
-  label: string;
-  color: string;
-  xy: [number, number][];
-}
-
-function panel(x0: number, y0: number, w: number, h: number, title: string, xLabel: string, series: Series[]): string {
-  const xs = series.flatMap((s) => s.xy.map((p) => p[0]));
-  const ys = series.flatMap((s) => s.xy.map((p) => p[1]));
-  const xmin = Math.min(...xs);
-  const xmax = Math.max(...xs);
-  const ymax = niceCeil(Math.max(...ys));
-  const L = 60;
-  const B = 40;
-  const pw = w - L - 10;
-  const ph = h - B - 30;
-  const sx = (x: number): number => x0 + L + ((x - xmin) / (xmax - xmin || 1)) * pw;
-  const sy = (y: number): number => y0 + 30 + ph - (y / ymax) * ph;
-  const out: string[] = [];
-  out.push(`<text x="${x0 + w / 2}" y="${y0 + 18}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
-  out.push(`<rect x="${x0 + L}" y="${y0 + 30}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
-  for (let i = 0; i <= 4; i++) {
-    const yv = (ymax * i) / 4;
-    out.push(`<line x1="${x0 + L}" x2="${x0 + L + pw}" y1="${sy(yv)}" y2="${sy(yv)}" stroke="#eee"/>`);
-    out.push(`<text x="${x0 + L - 4}" y="${sy(yv) + 4}" text-anchor="end" font-size="11">${Math.round(yv)}</text>`);
-  }
-  for (const xv of [...new Set(xs)].sort((a, b) => a - b)) {
-    out.push(`<text x="${sx(xv)}" y="${y0 + 30 + ph + 14}" text-anchor="middle" font-size="11">${xv}</text>`);
-  }
-  out.push(`<text x="${x0 + L + pw / 2}" y="${y0 + h - 6}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`);
-  out.push(`<text x="${x0 + 12}" y="${y0 + 30 + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${x0 + 12} ${y0 + 30 + ph / 2})">Yosys gates</text>`);
-  series.forEach((s, i) => {
-    const pts = s.xy.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-    out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    for (const [x, y] of s.xy) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.color}"/>`);
-    out.push(`<text x="${x0 + w - 16}" y="${y0 + 46 + 14 * i}" text-anchor="end" font-size="11" fill="${s.color}">${esc(s.label)}</text>`);
-  });
-  return out.join('\n');
-}
-
-function niceCeil(v: number): number {
-  if (v <= 0) return 1;
-  const e = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * e >= v) return m * e;
-  return 10 * e;
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}
 
 function plot(points: readonly Point[]): string {
   const names = [...new Set(points.map((p) => p.design))];
-  const W = 460;
-  const H = 320;
-  const parts: string[] = [];
-  names.forEach((name, i) => {
-    const series: Series[] = [...new Set(points.filter((p) => p.design === name).map((p) => p.actBits))].map((b, j) => ({
+  const panels: Panel[] = names.map((name) => ({
+    title: `${name}: gates vs sparsity`,
+    xLabel: 'sparsity (fraction of zero weights)',
+    yLabel: 'Yosys gates',
+    series: [...new Set(points.filter((p) => p.design === name).map((p) => p.actBits))].map((b, j) => ({
       label: `${b}-bit activations`,
       color: COLORS[j % COLORS.length] as string,
       xy: points.filter((p) => p.design === name && p.actBits === b).map((p) => [p.sparsity, p.gates] as [number, number]),
-    }));
-    parts.push(panel(i * W, 0, W, H, `${name}: gates vs sparsity`, 'sparsity (fraction of zero weights)', series));
-  });
-  const dense = Math.min(...points.map((p) => p.sparsity));
-  const byWidth: Series[] = names.map((name, j) => ({
-    label: name,
-    color: COLORS[(j + 3) % COLORS.length] as string,
-    xy: points.filter((p) => p.design === name && p.sparsity === dense).map((p) => [p.actBits, p.gates] as [number, number]),
+    })),
   }));
-  parts.push(panel(names.length * W, 0, W, H, `gates vs activation width (sparsity ${dense})`, 'activation bits', byWidth));
-  const total = (names.length + 1) * W;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${H}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
+  const dense = Math.min(...points.map((p) => p.sparsity));
+  panels.push({
+    title: `gates vs activation width (sparsity ${dense})`,
+    xLabel: 'activation bits',
+    yLabel: 'Yosys gates',
+    series: names.map((name, j) => ({
+      label: name,
+      color: COLORS[(j + 3) % COLORS.length] as string,
+      xy: points.filter((p) => p.design === name && p.sparsity === dense).map((p) => [p.actBits, p.gates] as [number, number]),
+    })),
+  });
+  return linePlot(panels);
 }
 
 await main();
