@@ -32,9 +32,38 @@ function program(): Command {
       await demoCommand();
     });
 
-  cli
-    .command('report')
-    .description('reports on a design')
+  const report = cli.command('report').description('reports on a design');
+  report
+    .command('net')
+    .description('per-layer adders, adder bits and Yosys gates of a MobileNetV2 design, and its throughput model; --json: the report as JSON, last on stdout')
+    .argument('<design.ts>', 'design file exporting mobileNetV2FromParams, e.g. designs/mobilenetv2.ts')
+    .option('--top <name>', 'module to elaborate when the file exports several')
+    .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
+    .option('--json', 'also print the report as JSON (last line)')
+    .option('--no-gates', 'skip synthesis: adders and adder bits only (fast)')
+    .option('--no-cache', 'ignore and do not write .cache/report-net')
+    .option('--area-mm2 <mm2>', "area of one copy, for the paper's throughput model of this net")
+    .action(async (file: string, opts: { top?: string; param: string[]; json?: boolean; gates?: boolean; cache?: boolean; areaMm2?: string }) => {
+      const { reportNetCommand } = await import('./report-net.ts');
+      await reportNetCommand(file, opts);
+    });
+  report
+    .command('sweep')
+    .description('net report totals (adders, adder bits, gates) over sparsity x activation width, as DIR/sweep.json and SVG plots')
+    .argument('<design.ts>', 'design file exporting mobileNetV2FromParams, e.g. designs/mobilenetv2.ts')
+    .option('--top <name>', 'module to elaborate when the file exports several')
+    .option('--param <key=value>', 'set a fixed generator parameter (repeatable)', collect, [])
+    .option('--sparsity <list>', 'sparsities, comma-separated', '0,0.25,0.5,0.6,0.75,0.9')
+    .option('--act-bits <list>', 'activation widths, comma-separated', '4,5,6,7,8')
+    .option('-o, --out <dir>', 'output folder', 'build/sweep')
+    .option('--json', 'also print the result as JSON (last line)')
+    .option('--no-gates', 'skip synthesis: adders and adder bits only (fast)')
+    .option('--no-cache', 'ignore and do not write .cache/report-net')
+    .action(async (file: string, opts: { top?: string; param: string[]; sparsity?: string; actBits?: string; out?: string; json?: boolean; gates?: boolean; cache?: boolean }) => {
+      const { reportSweepCommand } = await import('./report-sweep.ts');
+      await reportSweepCommand(file, opts);
+    });
+  report
     .command('area')
     .description('adders, adder bits, $mul cells and generic gates (Yosys), in total and per module; --json: one JSON object, last on stdout')
     .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
