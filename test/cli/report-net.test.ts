@@ -72,7 +72,7 @@ function parseXml(text: string): { name: string; attrs: Record<string, string>; 
 describe('hashi report net', () => {
   it('per-layer adders and adder bits add up to the whole design (Yosys before alumacc); latencies are mobileNetV2Hw stages', async () => {
     const net = mobileNetV2FromParams(small);
-    const r = await netReport(net, small, 'designs/mobilenetv2.ts', { gates: false, cacheDir: null });
+    const r = await netReport(net, small, 'designs/mobilenetv2.ts', { gates: false, cacheDir: null, areaMm2: 100 });
     expect(r.layers.map((l) => l.name)).toEqual([
       'stem',
       'depthwise features.1',
@@ -102,8 +102,11 @@ describe('hashi report net', () => {
     // The streaming model: (H + 1)^2 cycles per image at full rate.
     expect(r.timing.cycles_per_image).toBe(81);
     expect(r.timing.latency).toBe(r.timing.input_cycles + r.timing.tail_latency);
-    const paper = r.throughput.rows.map((x) => Number((x.estimate.imagesPerSecond / 1e6).toFixed(1)));
+    const paper = r.throughput.rows.slice(0, 2).map((x) => Number((x.estimate.imagesPerSecond / 1e6).toFixed(1)));
     expect(paper).toEqual([1.2, 4.0]);
+    // This net on 100 mm^2 copies: an 8 x 8 x 3 image needs ~2 I/O cycles, so the stream's 81 cycles bound it.
+    const own = r.throughput.rows[2]!;
+    expect([own.estimate.copies, own.estimate.cyclesPerImage, own.estimate.bound]).toEqual([8, 81, 'compute']);
   }, 300_000);
 
   it('gates are positive and fall with sparsity; unchanged layers come from the cache', async () => {
