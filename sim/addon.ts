@@ -10,8 +10,13 @@ export interface NativeInstance {
   offsets: number[];
   eval(): void;
   step(cycles?: number): void;
-  /** One cycle: the hot path (no arguments to convert). */
-  step1(): void;
+  /**
+   * One cycle: the hot path (no arguments to convert). False when it did not
+   * step (closed, broken) or caught an error: step1Checked() then throws why.
+   */
+  step1(): boolean;
+  /** One cycle with every check; throws what step1 caught. */
+  step1Checked(): boolean;
   run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void;
   flushTrace(): void;
   gotFinish(): boolean;

@@ -50,6 +50,9 @@ export function cxxFlags(tc: Toolchain, trace: 'none' | 'fst' | 'vcd' | 'all'): 
     '-DVL_USER_STOP',
     '-DVL_USER_FINISH',
     '-DNAPI_VERSION=8',
+    // The V8 step1 is compiled against these headers: a new Node means new objects
+    // (this define is unused in the code; it puts the versions in the cache keys).
+    `-DHASHI_NODE_HEADERS_${tc.nodeHeaders.replace(/\W/g, '_')}`,
   ];
 }
 

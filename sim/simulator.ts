@@ -136,8 +136,11 @@ export class Simulator {
   /** Runs `cycles` clock cycles: falling edge with the poked inputs, then rising edge. */
   step(cycles = 1): void {
     // The hot path of interactive tests: one argument-free native call.
-    if (cycles === 1 && this.stepReady) this.native.step1();
-    else this.stepMany(cycles);
+    if (cycles === 1 && this.stepReady) {
+      if (!this.native.step1()) this.native.step1Checked();
+    } else {
+      this.stepMany(cycles);
+    }
     this.dirty = false;
     this.cycles += cycles;
   }

@@ -1,6 +1,6 @@
 // Locates Verilator, the C++ compiler, ccache and Node's headers once per process.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -16,6 +16,8 @@ export interface Toolchain {
   /** `ccache` when it is on PATH: prefixed to every compile. */
   ccache: string | undefined;
   nodeInclude: string;
+  /** Node and V8 versions the headers in nodeInclude describe, e.g. '20.20.2 v8 11.3.244.8'. */
+  nodeHeaders: string;
 }
 
 let cached: Promise<Toolchain> | undefined;
@@ -64,5 +66,15 @@ async function probe(): Promise<Toolchain> {
   if (!nodeInclude) {
     throw new Error('hashi sim: node_api.h not found; set HASHI_NODE_INCLUDE to Node\'s include/node directory');
   }
-  return { verilator, verilatorVersion, verilatorInclude, cxx, cxxVersion, ccache: onPath('ccache'), nodeInclude };
+  return { verilator, verilatorVersion, verilatorInclude, cxx, cxxVersion, ccache: onPath('ccache'), nodeInclude, nodeHeaders: headerVersions(nodeInclude) };
+}
+
+function headerVersions(dir: string): string {
+  const defines = (file: string, names: string[]) => {
+    const text = existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), 'utf8') : '';
+    return names.map((n) => new RegExp(`#define ${n} (\\d+)`).exec(text)?.[1] ?? '?').join('.');
+  };
+  const node = defines('node_version.h', ['NODE_MAJOR_VERSION', 'NODE_MINOR_VERSION', 'NODE_PATCH_VERSION']);
+  const v8 = defines('v8-version.h', ['V8_MAJOR_VERSION', 'V8_MINOR_VERSION', 'V8_BUILD_NUMBER', 'V8_PATCH_LEVEL']);
+  return `${node} v8 ${v8}`;
 }
