@@ -66,6 +66,18 @@ export function opCode(op: string): Op {
   return i as Op;
 }
 
+/** Result types of nodes, by number; each carries its number as `tid` (not enumerable), so a node stores it without a lookup. */
+const nodeTypes: HwType[] = [];
+type Numbered = HwType & { readonly tid?: number };
+
+/** Give `t` a number in the node type list; returns the number. */
+export function numberType(t: HwType): number {
+  const tid = nodeTypes.length;
+  Object.defineProperty(t, 'tid', { value: tid });
+  nodeTypes.push(t);
+  return tid;
+}
+
 /**
  * The nodes of one module, one row per declaration id (rows of other
  * declarations stay empty, op 0). Operands are stored as numbers: a node of
@@ -86,8 +98,6 @@ export class NodeTable {
   name = new Int32Array(0);
   readonly others: Operand[] = [];
   private readonly otherIndex = new Map<Operand, number>();
-  readonly types: HwType[] = [];
-  private readonly typeIndex = new Map<HwType, number>();
   /** Index 0 is "no locator". */
   readonly locs: (SourceLoc | undefined)[] = [undefined];
   private readonly locIndex = new Map<SourceLoc, number>();
@@ -127,7 +137,7 @@ export class NodeTable {
     this.args[a + 2] = a2;
     this.consts[id * 2] = c0;
     this.consts[id * 2 + 1] = c1;
-    this.type[id] = this.typeId(type);
+    this.type[id] = (type as Numbered).tid ?? numberType(type);
     this.loc[id] = this.locId(loc);
     this.name[id] = name;
   }
@@ -144,7 +154,7 @@ export class NodeTable {
   }
 
   decode(v: number): Operand {
-    return v >= 0 ? new Node(this, v, this.types[this.type[v]!]!) : this.others[-1 - v]!;
+    return v >= 0 ? new Node(this, v, nodeTypes[this.type[v]!]!) : this.others[-1 - v]!;
   }
 
   nameId(name: string): number {
@@ -153,16 +163,6 @@ export class NodeTable {
       i = this.names.length;
       this.names.push(name);
       this.nameIndex.set(name, i);
-    }
-    return i;
-  }
-
-  private typeId(t: HwType): number {
-    let i = this.typeIndex.get(t);
-    if (i === undefined) {
-      i = this.types.length;
-      this.types.push(t);
-      this.typeIndex.set(t, i);
     }
     return i;
   }

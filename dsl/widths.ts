@@ -21,7 +21,7 @@
 //   asUInt / asSInt             same width;  asClock: Clock
 //   cvt         UInt            SInt(wa + 1);  SInt: SInt(wa)
 //   mux(c,a,b)  UInt(1),T,T     T(max(wa, wb))
-import { Op } from './ir.ts';
+import { Op, numberType } from './ir.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
 
 type Ground = UIntType | SIntType;
@@ -31,16 +31,22 @@ type Ground = UIntType | SIntType;
 const uints: UIntType[] = [];
 const sints: SIntType[] = [];
 
+// Each is numbered for the node table as it is made (see numberType).
 function sameKind(kind: 'uint' | 'sint', width: number): Ground {
   if (kind === 'uint') return u(width);
-  return (sints[width] ??= { kind: 'sint', width });
+  return (sints[width] ??= numbered({ kind: 'sint', width }));
 }
 
 function u(width: number): UIntType {
-  return (uints[width] ??= { kind: 'uint', width });
+  return (uints[width] ??= numbered({ kind: 'uint', width }));
 }
 
-const clock: HwType = { kind: 'clock', width: 1 };
+function numbered<T extends HwType>(t: T): T {
+  numberType(t);
+  return t;
+}
+
+const clock: HwType = numbered({ kind: 'clock', width: 1 });
 
 /** Result type of a primitive operation; operands already checked for kind. n, m: its constants (0 when absent). */
 export function resultType(op: Op, a: HwType, b: HwType | undefined, c: HwType | undefined, n: number, m: number): HwType {

@@ -11,44 +11,58 @@ import { LeafIds } from './leaves.ts';
 export type CombSummary = Map<string, Set<string>>;
 
 /**
- * Vertices are leaves. A ground declaration is the vertex numbered by its
- * declaration id (the common case, kept cheap for million-node designs);
- * aggregate leaves get further numbers through their string keys. Edges are
- * kept in flat arrays.
+ * Vertices are leaves, numbered as they are first touched: only the few
+ * declarations that can lie on a loop get one, however many the module has.
+ * A ground declaration is found by its declaration id; aggregate leaves
+ * through their string keys. Edges are kept in flat arrays.
  */
 class Graph {
   private readonly byKey = new Map<string, number>();
+  /** Vertex of each declaration id, -1 for none yet. */
+  private readonly ofDecl: Int32Array;
   /** A string, or the declaration whose (final) name is the label. */
-  readonly labels: (string | { readonly name: string } | undefined)[];
-  readonly locs: (SourceLoc | undefined)[];
+  readonly labels: (string | { readonly name: string })[] = [];
+  readonly locs: (SourceLoc | undefined)[] = [];
+  /** Search order: declarations by id, then keyed leaves in order of creation. */
+  readonly rank: number[] = [];
   private from: number[] = [];
   private to: number[] = [];
   private csr: { start: Int32Array; targets: Int32Array } | undefined;
 
-  constructor(declCount: number) {
-    this.labels = new Array(declCount);
-    this.locs = new Array(declCount);
+  constructor(private readonly declCount: number) {
+    this.ofDecl = new Int32Array(declCount).fill(-1);
+  }
+
+  private add(label: string | { readonly name: string }, rank: number): number {
+    this.labels.push(label);
+    this.locs.push(undefined);
+    this.rank.push(rank);
+    return this.labels.length - 1;
+  }
+
+  /** The vertex of declaration `id`, if it has one (else -1). */
+  declVertex(id: number): number {
+    return this.ofDecl[id]!;
   }
 
   objectVertex(o: { readonly id: number; readonly name: string }): number {
-    this.labels[o.id] ??= o;
-    return o.id;
+    let v = this.ofDecl[o.id]!;
+    if (v < 0) this.ofDecl[o.id] = v = this.add(o, o.id);
+    return v;
   }
 
   node(key: string, label: string): number {
     let i = this.byKey.get(key);
     if (i === undefined) {
-      i = this.labels.length;
+      i = this.add(label, this.declCount + this.byKey.size);
       this.byKey.set(key, i);
-      this.labels.push(label);
-      this.locs.push(undefined);
     }
     return i;
   }
 
   label(i: number): string {
-    const l = this.labels[i];
-    return l === undefined ? `#${i}` : typeof l === 'string' ? l : l.name;
+    const l = this.labels[i]!;
+    return typeof l === 'string' ? l : l.name;
   }
 
   edge(from: number, to: number, loc: SourceLoc | undefined): void {
@@ -202,7 +216,8 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, 
             for (let k = 0; k < t.nargs[id]!; k++) {
               const v = t.args[id * 3 + k]!;
               if (v >= 0) {
-                graph.edge(graph.labels[v] === undefined ? graph.objectVertex(t.decode(v) as Decl) : v, to, loc);
+                const from = graph.declVertex(v);
+                graph.edge(from >= 0 ? from : graph.objectVertex(t.decode(v) as Decl), to, loc);
                 continue;
               }
               const a = t.others[-1 - v]!;
@@ -277,7 +292,8 @@ function findCycle(g: Graph): number[] | undefined {
   const state = new Uint8Array(n); // 0 new, 1 on stack, 2 done
   const stack: number[] = [];
   const cursor: number[] = [];
-  for (let root = 0; root < n; root++) {
+  const roots = Array.from({ length: n }, (_, i) => i).sort((a, b) => g.rank[a]! - g.rank[b]!);
+  for (const root of roots) {
     if (state[root]) continue;
     stack.push(root);
     cursor.push(start[root]!);

@@ -1,5 +1,5 @@
-// A byte buffer for emission: the hot statements are written byte by byte
-// from pre-encoded pieces, so no string is made per statement.
+// Emission's output buffer: text is encoded into one large buffer, which goes
+// to a file sink as bytes (few, large writes) or to any other sink as text.
 import { FileSink } from './sink.ts';
 import type { TextSink } from './sink.ts';
 
@@ -9,7 +9,7 @@ export class ByteOut {
 
   constructor(private readonly sink: TextSink) {}
 
-  /** Make room for `n` more bytes (flushing at statement boundaries keeps UTF-8 sequences whole). */
+  /** Make room for `n` more bytes. */
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
@@ -27,14 +27,17 @@ export class ByteOut {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
+  /** Text known to be ASCII only (so Latin-1 is UTF-8): encoded without a flattening copy. */
+  writeAscii(s: string): void {
+    if (s.length > this.buf.length) return this.write(s);
+    this.room(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
   flush(): void {
     if (this.pos === 0) return;
     if (this.sink instanceof FileSink) this.sink.writeBytes(this.buf, this.pos);
     else this.sink.write(this.buf.toString('utf8', 0, this.pos));
     this.pos = 0;
   }
-}
-
-export function encode(s: string): Uint8Array {
-  return Buffer.from(s, 'utf8');
 }
