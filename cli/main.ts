@@ -26,10 +26,19 @@ function program(): Command {
 
   cli
     .command('demo')
-    .description('the main job: emit the counter, simulate it in Verilator, report')
-    .action(async () => {
+    .description('the main job: a HaShiFlex MobileNetV2 built, simulated bit-exact against its golden model, re-targeted through the NPU weight port; area and throughput report')
+    .option('--blocks <n>', 'inverted residual blocks of 17 in the extractor', '7')
+    .option('--resolution <n>', 'input resolution H = W', '32')
+    .option('--images <n>', 'images per batch', '4')
+    .option('-o, --out <dir>', 'output folder', 'build/demo')
+    .action(async (o: { blocks: string; resolution: string; images: string; out: string }) => {
       const { demoCommand } = await import('./demo.ts');
-      await demoCommand();
+      const int = (v: string, name: string, min: number, max: number): number => {
+        const n = Number(v);
+        if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${v}'`);
+        return n;
+      };
+      await demoCommand({ blocks: int(o.blocks, 'blocks', 0, 17), resolution: int(o.resolution, 'resolution', 8, 224), images: int(o.images, 'images', 2, 64), out: o.out });
     });
 
   const report = cli.command('report').description('reports on a design');

@@ -20,9 +20,9 @@ export const hashiFlexDefaults = {
   classes: 10,
   /** L: the NPU's multiply-accumulate lanes. */
   lanes: 4,
-  /** NPU weight format Q(wInt.wFrac). */
-  wInt: 2,
-  wFrac: 6,
+  /** NPU weight format Q(wInt.wFrac): Q1.15 as the importer's default (trained classifier weights are small). */
+  wInt: 1,
+  wFrac: 15,
   /** Score format Q(outInt.outFrac). */
   outInt: 8,
   outFrac: 8,
