@@ -10,12 +10,9 @@ export interface NativeInstance {
   offsets: number[];
   eval(): void;
   step(cycles?: number): void;
-  /**
-   * One cycle: the hot path (no arguments to convert). False when it did not
-   * step (closed, broken) or caught an error: step1Checked() then throws why.
-   */
-  step1(): boolean;
-  /** One cycle with every check; throws what step1 caught. */
+  /** For the shared stepper/evaluator (in-process models only). */
+  handle?: object;
+  /** One cycle with every check; throws what the shared stepper caught. */
   step1Checked(): boolean;
   run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void;
   flushTrace(): void;
@@ -28,6 +25,30 @@ export interface NativeModel {
   trace: 'none' | 'fst' | 'vcd';
   ports: Array<{ name: string; width: number; input: boolean }>;
   open(clockIndex: number, tracePath: string | null): NativeInstance;
+  /**
+   * One cycle / one eval of the instance behind `handle`; false when it did not
+   * run (closed, broken, or it caught an error: step1Checked()/eval() throw it).
+   * Any loaded model's pair drives instances of every model (see SharedCalls).
+   */
+  stepper?: (handle: object) => boolean;
+  evaluator?: (handle: object) => boolean;
+}
+
+/**
+ * The stepper and evaluator of the first model loaded, used for every instance:
+ * a JS call site that sees one function object stays a direct call in optimized
+ * code, while one that sees several (an addon or instance each) pays about 20 ns.
+ */
+export interface SharedCalls {
+  step: (handle: object) => boolean;
+  eval: (handle: object) => boolean;
+}
+
+let shared: SharedCalls | undefined;
+
+export function sharedCalls(model: NativeModel): SharedCalls | undefined {
+  if (!shared && model.stepper && model.evaluator) shared = { step: model.stepper, eval: model.evaluator };
+  return shared;
 }
 
 const loaded = new Map<string, NativeModel>();

@@ -52,13 +52,9 @@ class ChildInstance implements NativeInstance {
     this.ioBytes.set(this.call(OP.step, [n, this.ioBytes]).subarray(0, this.ioBytes.length));
   }
 
-  step1(): boolean {
+  step1Checked(): boolean {
     this.step(1);
     return true;
-  }
-
-  step1Checked(): boolean {
-    return this.step1();
   }
 
   run(cycles: number, inputIndices: number[], inputLanes: ArrayBufferView[], outputIndices: number[], outputLanes: ArrayBufferView[]): void {

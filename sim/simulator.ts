@@ -1,7 +1,7 @@
 // The handle tests drive: poke/peek/expect/step over one model instance.
 // Pokes and peeks are plain typed-array accesses on the model's own port storage;
 // only eval (a peek after pokes), step and runVectors call into C++.
-import type { NativeInstance, NativeModel } from './addon.ts';
+import { sharedCalls, type NativeInstance, type NativeModel } from './addon.ts';
 import { ExpectError, SimError } from './errors.ts';
 import type { PortInfo, PortValue } from './types.ts';
 import { describeRange, layoutPorts, readPort, writePort, type PortLayout } from './values.ts';
@@ -54,6 +54,8 @@ class Port implements PortHandle {
   }
 }
 
+const never = (): boolean => false;
+
 const EMPTY_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 const openWithWaveforms = new Set<Simulator>();
@@ -76,8 +78,12 @@ export class Simulator {
   private readonly resetPort: PortLayout | undefined;
   private dirty = false;
   private closed = false;
-  /** Open and clocked: step() may go straight to native step1. */
+  /** Open, in-process and clocked: step() may go straight to the shared stepper. */
   private stepReady: boolean;
+  /** The instance for the shared stepper/evaluator; undefined out of process. */
+  private readonly handle: object | undefined;
+  private readonly stepOne: (handle: object) => boolean;
+  private readonly evalOne: (handle: object) => boolean;
   private cycles = 0;
 
   /** @internal Use loadSimulator(). */
@@ -92,7 +98,11 @@ export class Simulator {
     for (const p of this.layouts) this.byName[p.info.name] = p;
     this.clock = this.layouts[clockIndex];
     if (this.clock) this.clock.drivable = false;
-    this.stepReady = this.clock !== undefined;
+    const shared = this.native.handle ? sharedCalls(model) : undefined;
+    this.handle = shared ? this.native.handle : undefined;
+    this.stepOne = shared?.step ?? never;
+    this.evalOne = shared?.eval ?? never;
+    this.stepReady = this.clock !== undefined && this.handle !== undefined;
     this.resetPort = this.layouts.find((p) => (p.info.kind === 'reset' || p.info.kind === 'asyncReset') && p.info.direction === 'input');
     if (waveformPath) {
       openWithWaveforms.add(this);
@@ -137,7 +147,7 @@ export class Simulator {
   step(cycles = 1): void {
     // The hot path of interactive tests: one argument-free native call.
     if (cycles === 1 && this.stepReady) {
-      if (!this.native.step1()) this.native.step1Checked();
+      if (!this.stepOne(this.handle!)) this.native.step1Checked(); // throws why it did not step
     } else {
       this.stepMany(cycles);
     }
@@ -251,8 +261,10 @@ export class Simulator {
 
   /** Evaluates the model so outputs reflect the inputs poked since the last eval. */
   private settle(): void {
-    this.ensureOpen();
-    this.native.eval();
+    if (this.handle === undefined || !this.evalOne(this.handle)) {
+      this.ensureOpen();
+      this.native.eval(); // out of process, or throws why the evaluator did not run
+    }
     this.dirty = false;
   }
 

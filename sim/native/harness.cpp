@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -29,22 +30,37 @@ namespace hashi {
 
 namespace {
 
+// What the shared stepper/evaluator functions receive (as an External): plain C
+// entry points into the instance's own addon, so one JS function, from whichever
+// addon loaded first, drives instances of every design and JS call sites stay
+// monomorphic. Every addon in a process is built from these same sources (the
+// harness is in the cache keys); `abi` guards the layout anyway.
+struct Handle {
+  uint32_t abi;
+  bool (*step)(void* self);  // one cycle; false: did not step (step1Checked says why)
+  bool (*eval)(void* self);  // one eval; false: did not evaluate (eval says why)
+  void* self;
+};
+constexpr uint32_t kHandleAbi = 0x68736802;
+
 struct Instance {
+  Handle handle{};
   const ModelInfo* info = nullptr;
   std::unique_ptr<Model> model;
   std::vector<PortRuntime> ports;
   napi_ref memRef = nullptr;  // weak: only to detach `mem` on close
   Clocking clocking{nullptr, 0, false};
   bool closed = false;
-  // Open, not broken, has a clock: step1 may skip every other check.
+  // Open and not broken: the shared evaluator may skip every other check.
+  bool live = false;
+  // Live and has a clock: the shared stepper may skip every other check.
   bool fast = false;
   std::string broken;
-  // A fatal error the V8 step1 caught, for step1Checked to throw.
+  // A fatal error the shared stepper or evaluator caught, for the next N-API call to throw.
   std::string pending;
-  // The JS instance object, `mem` (and the V8 step1 function) each hold the
-  // instance; the last one collected frees it (the model's storage must outlive
-  // any live view on it).
-  int holders = 2;
+  // The JS instance object, `mem` and `handle` each hold the instance; the last
+  // one collected frees it (the model's storage must outlive any live view on it).
+  int holders = 3;
   uint64_t noPorts = 0;  // `mem`'s backing store for a design without ports
 };
 
@@ -68,6 +84,12 @@ inline void activate(Instance* s) {
 }
 
 bool usable(napi_env env, Instance* s) {
+  if (!s->pending.empty()) {
+    const std::string msg = std::move(s->pending);
+    s->pending.clear();
+    napi_throw_error(env, "ERR_HASHI_SIM_FATAL", msg.c_str());
+    return false;
+  }
   if (s->closed) {
     napi_throw_error(env, "ERR_HASHI_SIM_CLOSED", "simulator is closed");
     return false;
@@ -82,6 +104,7 @@ bool usable(napi_env env, Instance* s) {
 
 void markBroken(Instance* s, const char* why) {
   s->broken = why;
+  s->live = false;
   s->fast = false;
   if (s->clocking.tracing) {
     try {
@@ -107,6 +130,7 @@ void release(napi_env env, Instance* s) {
   if (activeInstance == s) activeInstance = nullptr;  // a new instance may reuse the address
   if (s->closed) return;
   s->closed = true;
+  s->live = false;
   s->fast = false;
   if (s->memRef) {
     napi_value mem = nullptr;
@@ -160,19 +184,13 @@ napi_value Step(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// step1Checked() -> true: one cycle, no arguments, no allocation; throws what
-// the V8 step1 caught, or why the model cannot step.
+// step1Checked() -> true: one cycle; throws what the shared stepper caught, or
+// why the model cannot step.
 napi_value Step1(napi_env env, napi_callback_info info) {
   void* data = nullptr;
   napi_get_cb_info(env, info, nullptr, nullptr, nullptr, &data);
   Instance* s = static_cast<Instance*>(data);
   if (!s->fast || activeInstance != s) {
-    if (!s->pending.empty()) {
-      const std::string msg = std::move(s->pending);
-      s->pending.clear();
-      napi_throw_error(env, "ERR_HASHI_SIM_FATAL", msg.c_str());
-      return nullptr;
-    }
     if (!usable(env, s)) return nullptr;
     if (!s->clocking.clock) {
       napi_throw_error(env, "ERR_HASHI_SIM_NO_CLOCK", "design has no clock port");
@@ -191,31 +209,77 @@ napi_value Step1(napi_env env, napi_callback_info info) {
   return done;
 }
 
-#ifdef HASHI_V8_STEP
-// step1() -> boolean: the same cycle through V8's callback interface, which skips
-// N-API's wrapper (about a fifth of an empty call's cost). False when it did not
-// step (closed, broken, no clock) or caught an error: step1Checked() then throws.
-void StepV8(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  Instance* s = static_cast<Instance*>(info.Data().As<v8::External>()->Value());
-  bool stepped = false;
-  if (s->fast) {
-    try {
-      activate(s);
-      s->model->step1(s->clocking);
-      stepped = true;
-    } catch (const std::exception& e) {
-      markBroken(s, e.what());
-      s->pending = e.what();
-    } catch (...) {
-      markBroken(s, "unknown error in the model");
-      s->pending = s->broken;
-    }
+// The per-instance entry points of Handle: no JS values, no exceptions out.
+bool stepInstance(void* self) {
+  Instance* s = static_cast<Instance*>(self);
+  if (!s->fast) return false;
+  try {
+    activate(s);
+    s->model->step1(s->clocking);
+    return true;
+  } catch (const std::exception& e) {
+    markBroken(s, e.what());
+  } catch (...) {
+    markBroken(s, "unknown error in the model");
   }
-  info.GetReturnValue().Set(stepped);
+  s->pending = s->broken;
+  return false;
 }
 
-// True when the running V8 is exactly the version these headers describe.
+bool evalInstance(void* self) {
+  Instance* s = static_cast<Instance*>(self);
+  if (!s->live) return false;
+  try {
+    activate(s);
+    s->model->eval();
+    return true;
+  } catch (const std::exception& e) {
+    markBroken(s, e.what());
+  } catch (...) {
+    markBroken(s, "unknown error in the model");
+  }
+  s->pending = s->broken;
+  return false;
+}
+
+// stepper(handle) / evaluator(handle) -> boolean, through N-API.
+napi_value SharedCall(napi_env env, napi_callback_info info, bool step) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* data = nullptr;
+  bool done = false;
+  if (argc == 1 && napi_get_value_external(env, argv[0], &data) == napi_ok) {
+    const Handle* h = static_cast<const Handle*>(data);
+    if (h->abi == kHandleAbi) done = step ? h->step(h->self) : h->eval(h->self);
+  }
+  napi_value result;
+  napi_get_boolean(env, done, &result);
+  return result;
+}
+
+napi_value StepperNapi(napi_env env, napi_callback_info info) { return SharedCall(env, info, true); }
+napi_value EvaluatorNapi(napi_env env, napi_callback_info info) { return SharedCall(env, info, false); }
+
+#ifdef HASHI_V8_STEP
+// The same through V8's callback interface, which skips N-API's per-call wrapper
+// (about a fifth of an empty call's cost): these run once per interactive cycle.
+template <bool Step>
+void SharedCallV8(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  bool done = false;
+  const v8::Local<v8::Value> arg = info[0];
+  if (arg->IsExternal()) {
+    const Handle* h = static_cast<const Handle*>(arg.As<v8::External>()->Value());
+    if (h->abi == kHandleAbi) done = Step ? h->step(h->self) : h->eval(h->self);
+  }
+  info.GetReturnValue().Set(done);
+}
+
+// True when the running V8 is exactly the version these headers describe (and
+// HASHI_SIM_NAPI_ONLY, which tests the N-API path, is not set).
 bool sameV8() {
+  const char* napiOnly = std::getenv("HASHI_SIM_NAPI_ONLY");
+  if (napiOnly && napiOnly[0] && std::strcmp(napiOnly, "0") != 0) return false;
   char want[64];
   std::snprintf(want, sizeof want, "%d.%d.%d.%d", V8_MAJOR_VERSION, V8_MINOR_VERSION, V8_BUILD_NUMBER, V8_PATCH_LEVEL);
   const char* have = v8::V8::GetVersion();
@@ -223,13 +287,11 @@ bool sameV8() {
   return std::strncmp(have, want, n) == 0 && (have[n] == '\0' || have[n] == '-');
 }
 
-// The V8 step1 as a napi_value (N-API's values are V8 handles), or null.
-napi_value v8Step(napi_env env, Instance* s) {
-  if (!sameV8()) return nullptr;
+// A V8 function as a napi_value (N-API's values are V8 handles), or null.
+napi_value v8Function(v8::FunctionCallback cb) {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   v8::Local<v8::Function> fn;
-  if (!v8::Function::New(isolate->GetCurrentContext(), StepV8, v8::External::New(isolate, s), 0,
-                         v8::ConstructorBehavior::kThrow)
+  if (!v8::Function::New(isolate->GetCurrentContext(), cb, v8::Local<v8::Value>(), 1, v8::ConstructorBehavior::kThrow)
            .ToLocal(&fn)) {
     return nullptr;
   }
@@ -395,6 +457,8 @@ void FinalizeInstance(napi_env env, void* data, void*) { drop(env, static_cast<I
 
 void FinalizeMem(napi_env env, void*, void* hint) { drop(env, static_cast<Instance*>(hint)); }
 
+void FinalizeHandle(napi_env env, void*, void* hint) { drop(env, static_cast<Instance*>(hint)); }
+
 void setFunction(napi_env env, napi_value obj, const char* name, napi_callback cb, Instance* s) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, s, &fn);
@@ -402,7 +466,7 @@ void setFunction(napi_env env, napi_value obj, const char* name, napi_callback c
 }
 
 // open(clockIndex, tracePath | null)
-//   -> { mem, offsets, eval, step, step1, step1Checked, run, flushTrace, gotFinish, close }
+//   -> { mem, offsets, handle, eval, step, step1Checked, run, flushTrace, gotFinish, close }
 napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -479,6 +543,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
     }
   }
   Instance* raw = s.release();
+  raw->live = true;
   raw->fast = raw->clocking.clock != nullptr;
   napi_value mem, offsets;
   if (napi_create_external_arraybuffer(env, lo, size_t(hi - lo), FinalizeMem, raw, &mem) != napi_ok) {
@@ -501,14 +566,19 @@ napi_value Open(napi_env env, napi_callback_info info) {
   setFunction(env, obj, "eval", Eval, raw);
   setFunction(env, obj, "step", Step, raw);
   setFunction(env, obj, "step1Checked", Step1, raw);
-  napi_value fast = nullptr;
+  raw->handle = Handle{kHandleAbi, stepInstance, evalInstance, raw};
+  napi_value handle = nullptr;
 #ifdef HASHI_V8_STEP
-  fast = v8Step(env, raw);
-  if (fast && napi_add_finalizer(env, fast, raw, FinalizeInstance, nullptr, nullptr) == napi_ok) raw->holders++;
-  else fast = nullptr;
+  // The V8 stepper reads a plain v8::External (N-API's externals wrap their data).
+  if (sameV8()) {
+    v8::Isolate* isolate = v8::Isolate::GetCurrent();
+    v8::Local<v8::Value> external = v8::External::New(isolate, &raw->handle);
+    std::memcpy(&handle, &external, sizeof handle);
+    if (napi_add_finalizer(env, handle, raw, FinalizeInstance, nullptr, nullptr) != napi_ok) handle = nullptr;
+  }
 #endif
-  if (fast) napi_set_named_property(env, obj, "step1", fast);
-  else setFunction(env, obj, "step1", Step1, raw);
+  if (!handle) napi_create_external(env, &raw->handle, FinalizeHandle, raw, &handle);
+  napi_set_named_property(env, obj, "handle", handle);
   setFunction(env, obj, "run", Run, raw);
   setFunction(env, obj, "flushTrace", FlushTrace, raw);
   setFunction(env, obj, "gotFinish", GotFinish, raw);
@@ -540,6 +610,20 @@ napi_value registerModule(napi_env env, napi_value exports, const ModelInfo* inf
   napi_set_named_property(env, exports, "trace", trace);
   napi_set_named_property(env, exports, "ports", ports);
   napi_set_named_property(env, exports, "open", open);
+  // stepper(handle), evaluator(handle): see Handle.
+  napi_value stepper = nullptr, evaluator = nullptr;
+#ifdef HASHI_V8_STEP
+  if (sameV8()) {
+    stepper = v8Function(SharedCallV8<true>);
+    evaluator = v8Function(SharedCallV8<false>);
+  }
+#endif
+  if (!stepper || !evaluator) {
+    napi_create_function(env, "stepper", NAPI_AUTO_LENGTH, StepperNapi, nullptr, &stepper);
+    napi_create_function(env, "evaluator", NAPI_AUTO_LENGTH, EvaluatorNapi, nullptr, &evaluator);
+  }
+  napi_set_named_property(env, exports, "stepper", stepper);
+  napi_set_named_property(env, exports, "evaluator", evaluator);
   return exports;
 }
 

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpectError, SimError, loadSimulator, type Simulator } from '../../sim/index.ts';
-import { accumulator, adder, counter } from './helpers.ts';
+import { accumulator, adder, counter, fixture } from './helpers.ts';
 
 describe('interactive simulation of an accumulator', () => {
   let sim: Simulator;
@@ -157,5 +160,31 @@ describe('a purely combinational design', () => {
     } finally {
       sim.close();
     }
+  });
+});
+
+describe('the native call paths', () => {
+  // step() and a peek after pokes call one shared native function per process (V8's
+  // callback API when the headers match the running V8, else N-API); both paths
+  // must behave alike, errors included.
+  const run = async (napiOnly: boolean) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture('hot-paths-child.ts')], {
+      cwd: path.join(import.meta.dirname, '..', '..'),
+      env: { ...process.env, HASHI_SIM_NAPI_ONLY: napiOnly ? '1' : '0' },
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { stepper: string; last: number; sum: number; comb: number; errors: string[]; ticks: unknown };
+  };
+
+  it('V8 and N-API paths give the same cycles, values and errors', async () => {
+    const [v8, napi] = await Promise.all([run(false), run(true)]);
+    expect([v8.stepper, napi.stepper]).toEqual(['v8', 'stepper']);
+    expect(v8.last).toBe(3 * (50 * 51) / 2);
+    expect(v8.sum).toBe(Array.from({ length: 50 }, (_, i) => (3 * (i + 1) * (i + 2)) / 2).reduce((x, y) => x + y, 0));
+    expect(v8.comb).toBe((50 * 51) / 2 + 7);
+    expect(v8.errors).toHaveLength(2);
+    expect(v8.errors[0]).toMatch(/Stopper\.sv:\d+: Verilog \$stop/);
+    expect(v8.errors[1]).toMatch(/stopped after a fatal error/);
+    expect(v8.ticks).toMatch(/stopped after a fatal error/);
+    expect({ ...napi, stepper: 'v8' }).toEqual(v8);
   });
 });
