@@ -4,6 +4,7 @@ import { HashiError } from '../dsl/index.ts';
 import { benchCommand } from './bench.ts';
 import { emitCommand } from './emit.ts';
 import { UsageError } from './usage-error.ts';
+import { isInputError, userFrame } from './input-error.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -106,6 +107,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof HashiError || err instanceof UsageError) {
       console.error(`error: ${err.message}`);
+      return 1;
+    }
+    if (isInputError(err)) {
+      const at = userFrame(err);
+      console.error(`error: ${err.message}${at ? `\n  (from ${at})` : ''}`);
       return 1;
     }
     throw err;

@@ -1,6 +1,7 @@
 // `hashi emit` end to end, as a user runs it: FIRRTL plus SystemVerilog that
 // Verilator's strictest lint accepts; bad input gives one clear line.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomMobileNetV2StateDict, writeSafetensorsFile } from '../../lib/index.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,11 @@ const examples: [string, string[], string[]][] = [
   ['designs/adder-forest.ts', ['--param', 'trees=2', '--param', 'termsPerTree=5', '--param', 'inputs=4'], []],
   ['designs/po2-pointwise.ts', ['--param', 'channels=4', '--param', 'outChannels=2'], ['UNUSEDSIGNAL']],
   ['designs/po2-conv3x3.ts', [], ['UNUSEDSIGNAL']],
+  ...['designs/hashiflex.ts', 'designs/hashifix.ts'].map((d): [string, string[], string[]] => [
+    d,
+    ['--param', 'resolution=8', '--param', 'blocks=1', '--param', 'headChannels=8', '--param', 'classes=3'],
+    ['UNUSEDSIGNAL'],
+  ]),
 ];
 
 describe('hashi emit', () => {
@@ -90,5 +96,19 @@ describe('hashi emit', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: designs\/counter\.ts:\d+:\d+: UInt\(0\) is not a valid width\n {2}fix: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a missing or mismatched weight file by name (tensor and shape), without a stack trace', () => {
+    const missing = hashi('emit', 'designs/hashiflex.ts', '--param', 'weights=/no/such/weights.safetensors', '-o', join(out, 'bad'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^error: weights: no file '\/no\/such\/weights\.safetensors'/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const file = join(out, 'six-classes.safetensors');
+    writeSafetensorsFile(file, randomMobileNetV2StateDict({ alpha: 0.35, resolution: 8, classes: 6, seed: 1 }));
+    const wrong = hashi('emit', 'designs/hashifix.ts', '--param', `weights=${file}`, '--param', 'resolution=8', '--param', 'blocks=1', '-o', join(out, 'bad'));
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain("tensor 'classifier.1.weight': expected shape [10,1280], got [6,1280]");
+    expect(wrong.stderr).toMatch(/\(from designs\/mobilenetv2\.ts:\d+:\d+\)/);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
   });
 });
