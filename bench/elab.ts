@@ -20,6 +20,7 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
   try {
     log(`elab: ${trees} trees x ${termsPerTree} terms = ${trees * (termsPerTree - 1)} adders`);
     const repeat = flag(opts.argv, 'repeat', 3);
+    const firPath = join(dir, 'AdderForest.fir');
     const runs: { elaborate: number; emit: number; cpu: number }[] = [];
     let circuit: ReturnType<typeof elaborate> | undefined;
     let statements = 0;
@@ -27,11 +28,14 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
     let peakRss = 0;
     for (let r = 0; r < repeat; r++) {
       circuit = undefined; // let the previous run's circuit go before building the next
+      // Each run writes a new file, as the first does: truncating the previous
+      // run's 150 MB output in open() would charge its page-cache release here.
+      rmSync(firPath, { force: true });
       const cpuStart = process.cpuUsage();
       const started = performance.now();
       circuit = elaborate(AdderForest, params);
       const elaborated = performance.now();
-      const sink = new FileSink(join(dir, 'AdderForest.fir'));
+      const sink = new FileSink(firPath);
       statements = emitFirrtl(circuit, sink).statements;
       sink.close();
       firBytes = sink.bytes;

@@ -69,6 +69,7 @@ export function opCode(op: string): Op {
 /** Result types of nodes, by number; each carries its number as `tid` (not enumerable), so a node stores it without a lookup. */
 const nodeTypes: HwType[] = [];
 type Numbered = HwType & { readonly tid?: number };
+type Cached = { slotIn?: NodeTable; slot?: number };
 
 /** Give `t` a number in the node type list; returns the number. */
 export function numberType(t: HwType): number {
@@ -144,11 +145,18 @@ export class NodeTable {
 
   encode(o: Operand): number {
     if (o.kind === 'node' && o.table === this) return o.id;
+    // The last table to store an operand remembers its index on it (sub-references such as `x[3]` are shared objects).
+    const c = o as unknown as Cached;
+    if (c.slotIn === this) return c.slot!;
     let i = this.otherIndex.get(o);
     if (i === undefined) {
       i = this.others.length;
       this.others.push(o);
       this.otherIndex.set(o, i);
+    }
+    if (o.kind !== 'node') {
+      c.slotIn = this;
+      c.slot = -1 - i;
     }
     return -1 - i;
   }

@@ -121,7 +121,7 @@ export function checkCombLoops(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, Com
  * through other operations, can be left out of the graph: in an adder tree
  * over inputs, that is nearly everything. For summaries, inputs count too.
  */
-function hotness(m: ModuleIR, inputsCount: boolean): { hot: (o: Operand) => boolean; tainted: Uint8Array } {
+function hotness(m: ModuleIR, inputsCount: boolean): { hot: (o: Operand) => boolean; tainted: Uint8Array; anyTainted: boolean } {
   const tainted = new Uint8Array(m.declCount);
   const t = m.nodes;
   // Operands outside the node table, by their index there: 0 unknown, 1 hot, 2 not.
@@ -147,11 +147,13 @@ function hotness(m: ModuleIR, inputsCount: boolean): { hot: (o: Operand) => bool
   const walk = (stmts: readonly Stmt[]): void => {
     for (const s of stmts) {
       if (s.kind === 'nodes') {
+        const { nargs, args } = t;
         for (let id = s.start; id < s.end; id++) {
-          for (let k = 0; k < t.nargs[id]!; k++) {
-            const a = t.args[id * 3 + k]!;
+          for (let k = 0, n = nargs[id]!; k < n; k++) {
+            const a = args[id * 3 + k]!;
             if (a >= 0 ? tainted[a] === 1 : hotOther(-1 - a)) {
               tainted[id] = 1;
+              anyTainted = true;
               break;
             }
           }
@@ -166,8 +168,9 @@ function hotness(m: ModuleIR, inputsCount: boolean): { hot: (o: Operand) => bool
     if (otherHot[i] === 0) otherHot[i] = hot(t.others[i]!) ? 1 : 2;
     return otherHot[i] === 1;
   };
+  let anyTainted = false;
   walk(m.body);
-  return { hot, tainted };
+  return { hot, tainted, anyTainted };
 }
 
 const flipCache = new WeakMap<HwType, boolean>();
@@ -185,7 +188,7 @@ function hasFlip(t: HwType): boolean {
 function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, inputsCount = false): { graph: Graph; ids: LeafIds } {
   const ids = new LeafIds();
   const graph = new Graph(m.declCount);
-  const { hot, tainted } = hotness(m, inputsCount);
+  const { hot, tainted, anyTainted } = hotness(m, inputsCount);
   const t = m.nodes;
   const isGroundDecl = (o: Operand): o is Decl => (o.kind === 'port' || o.kind === 'wire' || o.kind === 'reg' || o.kind === 'node') && o.type.kind !== 'bundle' && o.type.kind !== 'vec';
   // Sub-references (`x[3]`, `io.out.bits`) are shared objects, read many times.
@@ -208,6 +211,7 @@ function buildGraph(m: ModuleIR, summaries: ReadonlyMap<ModuleIR, CombSummary>, 
       switch (s.kind) {
         case 'nodes':
           // Only nodes that read something driven by a connect can be on a loop.
+          if (!anyTainted) break;
           for (let id = s.start; id < s.end; id++) {
             if (tainted[id] !== 1) continue;
             const n = t.decode(id) as Decl;
