@@ -180,6 +180,7 @@ function nodeWriter(m: ModuleIR, names: ModuleNames, ref: (o: Operand) => string
     ringNames[slot] = text;
     return text;
   };
+  const flush = (text: string): void => (ascii ? out.writeAscii(text) : out.write(text));
   return (start, end, indent) => {
     const { op, nargs, nconsts, args, consts, loc } = t;
     const head = `${indent}node `;
@@ -195,13 +196,11 @@ function nodeWriter(m: ModuleIR, names: ModuleNames, ref: (o: Operand) => string
       for (let k = 0; k < nc; k++) line += `, ${consts[id * 2 + k]!}`;
       chunk += line + ')' + locs[loc[id]!]! + '\n';
       if (chunk.length > 65536) {
-        if (ascii) out.writeAscii(chunk);
-        else out.write(chunk);
+        flush(chunk);
         chunk = '';
       }
     }
-    if (ascii) out.writeAscii(chunk);
-    else out.write(chunk);
+    flush(chunk);
   };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Bool, IO, Input, Output, RegInit, StringSink, UInt, defineModule, elaborate, emitFirrtl, instance, when } from '../../dsl/index.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bool, FileSink, IO, Input, Output, RegInit, StringSink, UInt, defineModule, elaborate, emitFirrtl, instance, when } from '../../dsl/index.ts';
 import { Counter } from '../../designs/counter.ts';
+import { UnicodeAdders } from './fixtures/ünïcode-adders.ts';
 
 function firrtl(def: Parameters<typeof elaborate>[0], params: Record<string, number> = {}): string {
   const sink = new StringSink();
@@ -19,6 +23,26 @@ describe('FIRRTL emission', () => {
     const lines = firrtl(Counter).split('\n').filter((l) => /^\s+(node|regreset|connect|when|input|output)\b/.test(l));
     expect(lines.length).toBeGreaterThan(5);
     for (const l of lines) expect(l).toMatch(/@\[designs\/counter\.ts \d+:\d+\]$/);
+  });
+
+  it('writes the same text to a file as to a string, across output chunks and with non-ASCII locators', () => {
+    const circuit = elaborate(UnicodeAdders, { terms: 3000 });
+    const text = new StringSink();
+    emitFirrtl(circuit, text);
+    const dir = mkdtempSync(join(tmpdir(), 'hashi-emit-'));
+    try {
+      const file = new FileSink(join(dir, 'out.fir'));
+      const { statements } = emitFirrtl(circuit, file);
+      file.close();
+      const bytes = readFileSync(join(dir, 'out.fir'));
+      expect(bytes.length).toBe(file.bytes);
+      expect(bytes.toString('utf8')).toBe(text.toString());
+      expect(text.toString().length).toBeGreaterThan(200_000);
+      expect(statements).toBe(1 + 3 * 2999 + 1);
+      expect(text.toString()).toMatch(/node _T_8996 = bits\(_T_8995, 23, 0\) @\[test\/dsl\/fixtures\/ünïcode-adders\.ts \d+:\d+\]\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is byte-identical across elaborations of the same source', () => {
