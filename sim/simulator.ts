@@ -73,6 +73,10 @@ export class Simulator {
   // V8's keyed-load caches (a Map or Object.create(null) is several times slower
   // here), and no Object.prototype names like 'toString' to find by accident.
   private readonly byName: Record<string, PortLayout | undefined> = Object.create(EMPTY_PROTOTYPE);
+  private pokeName = '';
+  private pokeTarget: PortLayout | undefined;
+  private peekName = '';
+  private peekTarget: PortLayout | undefined;
   private readonly layouts: PortLayout[];
   private readonly clock: PortLayout | undefined;
   private readonly resetPort: PortLayout | undefined;
@@ -129,14 +133,17 @@ export class Simulator {
     return new Port(this, this.lookup(name));
   }
 
-  // poke and peek index byName themselves (rather than via lookup()) so each has
-  // its own inline cache, one seeing input names and the other output names.
+  // poke and peek remember the last port each resolved: a loop driving one port
+  // then compares a string instead of probing V8's megamorphic property cache
+  // (byName's lookups see every port name, and every design's names).
   poke(port: string, value: PortValue): void {
-    this.pokeLayout(this.byName[port] ?? this.lookup(port), value);
+    if (port !== this.pokeName) this.cachePoke(port);
+    this.pokeLayout(this.pokeTarget!, value);
   }
 
   peek(port: string): PortValue {
-    return this.peekLayout(this.byName[port] ?? this.lookup(port));
+    if (port !== this.peekName) this.cachePeek(port);
+    return this.peekLayout(this.peekTarget!);
   }
 
   expect(port: string, value: PortValue, note?: string): void {
@@ -280,6 +287,17 @@ export class Simulator {
   private checkDrivable(p: PortLayout, what: string): void {
     if (p.info.direction !== 'input') throw new SimError(`${what}: '${p.info.name}' is an output; only inputs can be driven`);
     if (p === this.clock) throw new SimError(`${what}: '${p.info.name}' is the clock; use step() to advance it`);
+  }
+
+  // An unknown name throws before it is recorded.
+  private cachePoke(name: string): void {
+    this.pokeTarget = this.byName[name] ?? this.lookup(name);
+    this.pokeName = name;
+  }
+
+  private cachePeek(name: string): void {
+    this.peekTarget = this.byName[name] ?? this.lookup(name);
+    this.peekName = name;
   }
 
   private lookup(name: string): PortLayout {

@@ -152,3 +152,24 @@ describe('simulation-time failures', () => {
     }
   });
 });
+
+describe('name lookups', () => {
+  it('an unknown name is never served from the last-port cache', async () => {
+    const sim = await loadSimulator(accumulator);
+    try {
+      sim.poke('in', 5);
+      expect(() => sim.poke('inn', 6)).toThrow(/unknown port 'inn'/);
+      expect(() => sim.poke('inn', 6)).toThrow(/unknown port 'inn'/);
+      expect(sim.peek('in')).toBe(5);
+      expect(() => sim.peek('acc2')).toThrow(/unknown port 'acc2'/);
+      expect(() => sim.peek('acc2')).toThrow(/unknown port 'acc2'/);
+      // Names built at run time (not interned) find the same ports.
+      const name = ['i', 'n'].join('');
+      sim.poke(name, 7);
+      expect(sim.peek(name)).toBe(7);
+      expect(sim.peek(`sum_${'next'}`)).toBe(7);
+    } finally {
+      sim.close();
+    }
+  });
+});
