@@ -102,6 +102,8 @@ async function nativeCps(exe: string, cycles: number): Promise<number> {
   return cycles / Number(stdout.trim().split(' ')[0]);
 }
 
+// interactive_ratio measures this loop: ports by name on the plain Simulator,
+// the way this project's own tests (and the README's examples) drive a model.
 function interactiveCps(sim: Simulator, xs: Uint32Array): number {
   sim.reset(2);
   sim.poke('en', 1);
@@ -117,7 +119,7 @@ function interactiveCps(sim: Simulator, xs: Uint32Array): number {
   return xs.length / seconds;
 }
 
-/** The same loop through port handles: no name lookups per call. */
+/** The same loop through port handles (what `sim.io` leaves are): no name lookups per call. */
 function interactiveHandleCps(sim: Simulator, xs: Uint32Array): number {
   sim.reset(2);
   sim.poke('en', 1);
@@ -300,7 +302,7 @@ export default async function runSimBench(opts: { json: boolean; argv: string[] 
       batched_ratio: Number(median(batched.map((x, i) => x / native[i]!)).toFixed(3)),
       cold_build_seconds: Number(median(cold).toFixed(3)),
       warm_load_seconds: Number(median(warm).toFixed(3)),
-      // Extra: the interactive loop through port handles instead of names.
+      // Extra: the interactive loop through port handles (sim.io) instead of names.
       interactive_handle_cps: Math.round(median(handles)),
       interactive_handle_ratio: Number(median(handles.map((x, i) => x / native[i]!)).toFixed(3)),
       // Extra: the same measurement on a pipelined Po2 pointwise layer (16 in, 8 out).
