@@ -101,10 +101,14 @@ export class ModuleNames {
     return i;
   }
 
+  /** Per base: 1 when some chosen name could clash with its temporaries, 2 when none can. */
+  private readonly clashes: number[] = [];
+
   private temp(id: number, base: number): void {
     let n = this.tempCount[base] ?? 0;
     const text = this.bases[base]!;
-    if (this.risky.has(text)) while (this.taken.has(n === 0 ? text : `${text}_${n}`)) n++;
+    const c = (this.clashes[base] ??= this.risky.has(text) ? 1 : 2);
+    if (c === 1) while (this.taken.has(n === 0 ? text : `${text}_${n}`)) n++;
     this.tempCount[base] = n + 1;
     this.baseOf[id] = base;
     this.suffix[id] = n;
