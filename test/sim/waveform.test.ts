@@ -24,6 +24,23 @@ describe('waveforms', () => {
     expect(vcd).toMatch(/^#8$/m); // 4 cycles = 8 half-cycle time steps
   });
 
+  it('single steps (the interactive hot path) record every cycle too', async () => {
+    const file = path.join(dir, 'single.vcd');
+    const sim = await loadSimulator({ ...accumulator, waveform: 'vcd', waveformPath: file });
+    sim.reset();
+    sim.poke('en', 1);
+    const sums: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      sim.poke('in', 0x100 * i);
+      sim.step();
+      sums.push(sim.peek('acc') as number);
+    }
+    sim.close();
+    const vcd = readFileSync(file, 'utf8');
+    for (let t = 1; t <= 12; t++) expect(vcd).toMatch(new RegExp(`^#${t}$`, 'm')); // 6 cycles, 2 time steps each
+    for (const sum of sums) expect(vcd).toContain(`b${sum.toString(2).padStart(32, '0')}`);
+  });
+
   it('FST is the default format, and the path is reported', async () => {
     const sim = await loadSimulator({ ...accumulator, waveform: true });
     expect(sim.waveformPath).toMatch(/\.fst$/);
