@@ -154,7 +154,7 @@ export class Simulator {
   step(cycles = 1): void {
     // The hot path of interactive tests: one argument-free native call.
     if (cycles === 1 && this.stepReady) {
-      if (!this.stepOne(this.handle!)) this.native.step1Checked(); // throws why it did not step
+      if (this.stepOne(this.handle!) !== true) this.native.step1Checked(); // throws why it did not step
     } else {
       this.stepMany(cycles);
     }
@@ -268,7 +268,7 @@ export class Simulator {
 
   /** Evaluates the model so outputs reflect the inputs poked since the last eval. */
   private settle(): void {
-    if (this.handle === undefined || !this.evalOne(this.handle)) {
+    if (this.handle === undefined || this.evalOne(this.handle) !== true) {
       this.ensureOpen();
       this.native.eval(); // out of process, or throws why the evaluator did not run
     }
