@@ -259,7 +259,7 @@ export default async function runSimBench(opts: { json: boolean; argv: string[] 
     const exe = await buildNative(sim, dir);
     // Many short rounds, each measuring all three back to back: the machine is
     // shared, so ratios are taken per round (same load) and then the median.
-    const rounds = Number(opts.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 11);
+    const rounds = Number(opts.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 21);
     const xs = stimulus(1_000_000);
     const interactiveXs = xs.subarray(0, 300_000);
     // Warm up JIT and caches once before measuring.
