@@ -173,11 +173,9 @@ export function streamingResidualAdd(skip: PixelStream, main: PixelStream, opts:
   const sum = residualAddHw({ shape: [1, 1, C], fmt: skip.fmt, data: a }, { shape: [1, 1, C], fmt: main.fmt, data: main.pixel }, opts.out, opts.saturation ?? 'full');
   const outValid = RegInit(Bool(), false);
   outValid.connect(main.valid);
-  const pixel = sum.data.map((v) => {
-    const r = Reg(SInt(v.width));
-    when(main.valid, () => r.connect(v));
-    return r as SIntValue;
-  });
+  const pixel = sum.data.map((v) => Reg(SInt(v.width)) as SIntValue);
+  // One `when` for all channels: a block per channel makes the dsl's checks walk far more (wide layers).
+  when(main.valid, () => pixel.forEach((r, i) => r.connect(sum.data[i] as SIntValue)));
   return { valid: outValid, pixel, fmt: sum.fmt, latency: 1 };
 }
 
@@ -220,7 +218,7 @@ export function streamingGlobalAvgPool(s: PixelStream | StreamingConvResult, opt
   });
   const outValid = RegInit(Bool(), false);
   outValid.connect(st.valid.and(last));
-  const pixel = st.pixel.map((v, ch) => {
+  const sums = st.pixel.map((v, ch) => {
     const [lo, hi] = st.ranges?.[ch] ?? [rawMin(st.fmt), rawMax(st.fmt)];
     const range: [bigint, bigint] = [N * lo, N * hi];
     const w = signedWidth(range[0], range[1]);
@@ -228,14 +226,20 @@ export function streamingGlobalAvgPool(s: PixelStream | StreamingConvResult, opt
     const total = RegInit(SInt(w), 0);
     // acc + v never leaves the range while fewer than n pixels are summed.
     const next = fitWidth(acc.add(v), w);
-    when(st.valid, () => {
-      when(last, () => {
-        total.connect(next);
-        acc.connect(0);
-      }).otherwise(() => acc.connect(next));
-    });
-    return avgFromSumHw(total, range, n, st.fmt.frac, opts.out, opts.saturation ?? 'full');
+    return { range, acc, total, next };
   });
+  // One `when` for all channels (see streamingResidualAdd).
+  when(st.valid, () => {
+    when(last, () => {
+      for (const s of sums) {
+        s.total.connect(s.next);
+        s.acc.connect(0);
+      }
+    }).otherwise(() => {
+      for (const s of sums) s.acc.connect(s.next);
+    });
+  });
+  const pixel = sums.map((s) => avgFromSumHw(s.total, s.range, n, st.fmt.frac, opts.out, opts.saturation ?? 'full'));
   return { valid: outValid, pixel, fmt: opts.out, latency: 1 };
 }
 

@@ -27,14 +27,15 @@
  * accepted position; the window: k x k pixel registers fed by the current
  * pixel and the line buffers' oldest entries.
  */
-import { B, Bool, Reg, RegInit, SInt, UInt, instance, mux, when } from '../../dsl/index.ts';
-import type { BoolValue, SIntValue } from '../../dsl/index.ts';
-import { formatWidth, type QFormat } from '../fixed/format.ts';
-import { EXACT, alignBias, type AccumulateMode } from '../golden/accumulate.ts';
+import { B, Bool, Reg, RegInit, SInt, SyncReadMem, UInt, mux, when } from '../../dsl/index.ts';
+import type { BoolValue, SIntValue, UIntValue } from '../../dsl/index.ts';
+import { maxBig, minBig } from '../fixed/bigint.ts';
+import { formatForRange, formatWidth, type QFormat } from '../fixed/format.ts';
+import { EXACT, accFracFor, alignBias, po2TermRange, type AccumulateMode } from '../golden/accumulate.ts';
 import type { BiasVector } from '../golden/conv.ts';
+import { convAxis } from '../golden/geometry.ts';
 import type { Po2 } from '../po2/po2.ts';
-import { Po2Dot, encodeWeights, modeName } from './dot-module.ts';
-import { conv2dPlan, depthwisePlan } from './layers.ts';
+import { po2AdderTree, po2TreeLevelsFor } from './adder-tree.ts';
 import { fitWidth } from './post.ts';
 
 export interface StreamingConvOptions {
@@ -47,7 +48,16 @@ export interface StreamingConvOptions {
   readonly mode?: AccumulateMode;
   readonly bias?: BiasVector;
   readonly pipelineEvery?: number;
+  /**
+   * Line buffer form (k > 1): 'registers' (default), k - 1 rows of pixel
+   * registers shifting on each accepted position; or 'memory', one circular
+   * `SyncReadMem` of W + p words (the k - 1 rows' pixels at one column side by
+   * side), one read and one write per cycle, as an SRAM would be.
+   */
+  readonly lineBuffer?: LineBufferForm;
 }
+
+export type LineBufferForm = 'registers' | 'memory';
 
 export interface StreamingConvPorts {
   /** The producer has a pixel. */
@@ -68,6 +78,99 @@ export interface StreamingConvResult {
   /** Output frame size. */
   readonly outHeight: number;
   readonly outWidth: number;
+  /** Two-input adders of the layer's trees (one tree per output channel), as built. */
+  readonly adders: number;
+}
+
+/** What a streaming layer needs to know before building hardware (see `streamingPlan`). */
+export interface StreamingPlan {
+  /** Output shape [H', W', outC]. */
+  readonly shape: readonly [number, number, number];
+  readonly fmt: QFormat;
+  readonly accFrac: number;
+  readonly channelRanges: readonly (readonly [bigint, bigint])[];
+  readonly levels: number;
+  /** Tree pipeline registers (floor(levels / pipelineEvery)). */
+  readonly latency: number;
+}
+
+/**
+ * The accumulator format, channel ranges, tree depth and output shape of a
+ * streaming conv: the same figures as the unrolled layer's `conv2dPlan` /
+ * `depthwisePlan` over the frame, computed without walking the frame (which
+ * at 224 x 224 means millions of per-pixel jobs). Border windows use a subset
+ * of the interior taps; with `pipelineEvery` the depth is the deepest over the
+ * distinct border cases (which rows and columns of the kernel fall inside).
+ */
+export function streamingPlan(
+  inShape: readonly [number, number, number],
+  act: QFormat,
+  weights: readonly Po2[],
+  outC: number,
+  k: number,
+  depthwise: boolean,
+  o: { padding: 'same' | 'valid'; stride: number; mode: AccumulateMode; bias?: BiasVector; pipelineEvery: number },
+): StreamingPlan {
+  const [H, W, C] = inShape;
+  const n = depthwise ? k * k * C : outC * k * k * C;
+  if (weights.length !== n) throw new RangeError(`${depthwise ? 'depthwise' : 'conv2d'}: expected ${n} weights, got ${weights.length}`);
+  if (o.bias !== undefined && o.bias.raw.length !== outC) throw new RangeError(`bias has ${o.bias.raw.length} entries for ${outC} channels`);
+  const ay = convAxis(H, k, o.stride, o.padding);
+  const ax = convAxis(W, k, o.stride, o.padding);
+  const accFrac = accFracFor(o.mode, weights, act.frac, o.bias?.fmt.frac);
+  const biasAcc = (oc: number): bigint => (o.bias === undefined ? 0n : alignBias(o.bias.raw[oc] as bigint, o.bias.fmt.frac, accFrac));
+  // Tap (ky, kx, ch) of output channel oc.
+  const wAt = (oc: number, ky: number, kx: number, ch: number): Po2 =>
+    (depthwise ? weights[(ky * k + kx) * C + ch] : weights[((oc * k + ky) * k + kx) * C + ch]) as Po2;
+  const chans = (oc: number): [number, number] => (depthwise ? [oc, oc + 1] : [0, C]);
+  const channelRanges = Array.from({ length: outC }, (_, oc): [bigint, bigint] => {
+    let lo = biasAcc(oc);
+    let hi = lo;
+    const [c0, c1] = chans(oc);
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++)
+        for (let ch = c0; ch < c1; ch++) {
+          const [a, b] = po2TermRange(wAt(oc, ky, kx, ch), act, accFrac, o.mode);
+          lo += a;
+          hi += b;
+        }
+    return [lo, hi];
+  });
+  let lo = 0n;
+  let hi = 0n;
+  for (const [a, b] of channelRanges) {
+    lo = minBig(lo, a);
+    hi = maxBig(hi, b);
+  }
+  const fmt = formatForRange(lo, hi, accFrac);
+  let levels = 0;
+  if (o.pipelineEvery > 0) {
+    // Which kernel rows (columns) fall inside the frame, per output row (column): a few distinct masks.
+    const masks = (axis: { out: number; padBefore: number }, size: number): number[][] => {
+      const seen = new Map<string, number[]>();
+      for (let i = 0; i < axis.out; i++) {
+        const m: number[] = [];
+        for (let t = 0; t < k; t++) {
+          const at = i * o.stride - axis.padBefore + t;
+          if (at >= 0 && at < size) m.push(t);
+        }
+        seen.set(m.join(','), m);
+      }
+      return [...seen.values()];
+    };
+    const rows = masks(ay, H);
+    const cols = masks(ax, W);
+    for (let oc = 0; oc < outC; oc++) {
+      const [c0, c1] = chans(oc);
+      for (const ry of rows)
+        for (const cx of cols) {
+          const ws: Po2[] = [];
+          for (const ky of ry) for (const kx of cx) for (let ch = c0; ch < c1; ch++) ws.push(wAt(oc, ky, kx, ch));
+          levels = Math.max(levels, po2TreeLevelsFor(ws, { act, accFrac, mode: o.mode, bias: biasAcc(oc) }));
+        }
+    }
+  }
+  return { shape: [ay.out, ax.out, outC], fmt, accFrac, channelRanges, levels, latency: o.pipelineEvery > 0 ? Math.floor(levels / o.pipelineEvery) : 0 };
 }
 
 function bitsFor(n: number): number {
@@ -120,8 +223,7 @@ function streamingCore(
   const every = opts.pipelineEvery ?? 0;
   // The accumulator format and tree depth: those of the unrolled layer over one frame
   // (interior windows have every tap; border windows have a subset of the same trees).
-  const planOpts = { padding, stride, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) };
-  const plan = depthwise ? depthwisePlan([H, W, C], act, weights, k, planOpts) : conv2dPlan([H, W, C], act, weights, outC, k, planOpts);
+  const plan = streamingPlan([H, W, C], act, weights, outC, k, depthwise, { padding, stride, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) });
   const Hg = H + p;
   const Wg = W + p;
 
@@ -145,26 +247,8 @@ function streamingCore(
   });
   const pix = io.pixel.map((v) => (p > 0 ? mux(ready, v, 0) : v));
 
-  // Line buffers: lines[j] delays by (j + 1) rows of the grid.
-  const lines: SIntValue[][][] = [];
-  let feed: readonly SIntValue[] = pix;
-  for (let j = 0; j < k - 1; j++) {
-    const line: SIntValue[][] = Array.from({ length: Wg }, () => Array.from({ length: C }, () => Reg(SInt(aw))));
-    when(adv, () => {
-      for (let x = 0; x < Wg; x++) {
-        const src = x === 0 ? feed : (line[x - 1] as SIntValue[]);
-        for (let ch = 0; ch < C; ch++) (line[x] as SIntValue[])[ch]!.connect(src[ch] as SIntValue);
-      }
-    });
-    lines.push(line);
-    feed = line[Wg - 1] as SIntValue[];
-  }
   // Newest window column, top row first: rows r-(k-1) .. r at column c.
-  const column: (readonly SIntValue[])[] = [];
-  for (let ky = 0; ky < k; ky++) {
-    const j = k - 2 - ky; // line j holds row r - (j + 1)
-    column.push(j >= 0 ? ((lines[j] as SIntValue[][])[Wg - 1] as SIntValue[]) : pix);
-  }
+  const column = k > 1 && (opts.lineBuffer ?? 'registers') === 'memory' ? memoryLines(pix, k, Wg, aw, c, adv) : registerLines(pix, k, Wg, adv);
   // Window registers win[kx][ky][ch], kx = k-1 newest.
   const win: SIntValue[][][] = Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: C }, () => Reg(SInt(aw)))));
   when(adv, () => {
@@ -185,6 +269,7 @@ function streamingCore(
   // One tree per output channel over the (masked) window.
   const accW = formatWidth(plan.fmt);
   const acc: SIntValue[] = [];
+  let adders = 0;
   for (let oc = 0; oc < outC; oc++) {
     const inputs: SIntValue[] = [];
     const ws: Po2[] = [];
@@ -197,18 +282,14 @@ function streamingCore(
           ws.push(w);
         }
     const bias = opts.bias === undefined ? 0n : alignBias(opts.bias.raw[oc] as bigint, opts.bias.fmt.frac, plan.accFrac);
-    const dot = instance(Po2Dot, {
-      weights: encodeWeights(ws),
-      actInt: act.int,
-      actFrac: act.frac,
-      accFrac: plan.accFrac,
-      mode: modeName(mode),
-      bias: bias.toString(),
-      pipelineEvery: every,
-      levels: plan.levels,
-    }) as unknown as Record<string, SIntValue>;
-    inputs.forEach((v, i) => (dot[`t_${i}`] as SIntValue).connect(v));
-    acc.push(fitWidth(dot.y as SIntValue, accW));
+    // Built in place rather than as a Po2Dot instance: every channel's tree is
+    // distinct (nothing to share), and a whole MobileNetV2 would be ~18k modules.
+    const tree = po2AdderTree(
+      ws.map((w, i) => ({ x: inputs[i] as SIntValue, w })),
+      { act, accFrac: plan.accFrac, mode, bias, pipelineEvery: every, ...(plan.levels > 0 ? { levels: plan.levels } : {}) },
+    );
+    acc.push(fitWidth(tree.out, accW));
+    adders += tree.adders;
   }
   let outValid: BoolValue = emit;
   for (let i = 0; i < plan.latency; i++) {
@@ -225,5 +306,86 @@ function streamingCore(
     latency: 1 + plan.latency,
     outHeight: plan.shape[0],
     outWidth: plan.shape[1],
+    adders,
   };
+}
+
+/** Line buffers as shift registers: line j delays by (j + 1) rows of the grid. Returns the newest window column. */
+function registerLines(pix: readonly SIntValue[], k: number, Wg: number, adv: BoolValue): (readonly SIntValue[])[] {
+  const C = pix.length;
+  const aw = (pix[0] as SIntValue).width;
+  const lines: SIntValue[][][] = [];
+  let feed: readonly SIntValue[] = pix;
+  for (let j = 0; j < k - 1; j++) {
+    const line: SIntValue[][] = Array.from({ length: Wg }, () => Array.from({ length: C }, () => Reg(SInt(aw))));
+    when(adv, () => {
+      for (let x = 0; x < Wg; x++) {
+        const src = x === 0 ? feed : (line[x - 1] as SIntValue[]);
+        for (let ch = 0; ch < C; ch++) (line[x] as SIntValue[])[ch]!.connect(src[ch] as SIntValue);
+      }
+    });
+    lines.push(line);
+    feed = line[Wg - 1] as SIntValue[];
+  }
+  const column: (readonly SIntValue[])[] = [];
+  for (let ky = 0; ky < k; ky++) {
+    const j = k - 2 - ky; // line j holds row r - (j + 1)
+    column.push(j >= 0 ? ((lines[j] as SIntValue[][])[Wg - 1] as SIntValue[]) : pix);
+  }
+  return column;
+}
+
+/** Concatenation, most significant first, as a balanced tree (no long chains of `cat` nodes). */
+function catAll(vs: readonly (SIntValue | UIntValue)[]): UIntValue {
+  if (vs.length === 1) return (vs[0] as SIntValue | UIntValue).asUInt();
+  const h = vs.length >> 1;
+  return catAll(vs.slice(0, h)).cat(catAll(vs.slice(h)));
+}
+
+/**
+ * Line buffers in a circular memory of Wg words, addressed by the grid
+ * column c: word c holds the pixels of rows r-1 .. r-(k-1) at column c (all
+ * channels side by side; channels split over several memories if a word would
+ * exceed MAX_MEM_WORD bits). At an accepted position the word of column c is read
+ * and written back shifted by one row (the new pixel in front): exactly what
+ * the shift registers hold at their far end. The read is synchronous: each
+ * cycle reads the column the grid is at in the next cycle, so the data is
+ * there when needed; the write at column c never meets a read of c (the grid
+ * has moved on, Wg >= 2). Right after reset the first word read may be of
+ * another column: it belongs to the padding walk, like the registers' stale
+ * contents (see the header).
+ */
+function memoryLines(pix: readonly SIntValue[], k: number, Wg: number, aw: number, c: UIntValue, adv: BoolValue): (readonly SIntValue[])[] {
+  const rows = k - 1;
+  if (Wg < 2) throw new RangeError(`streaming: a memory line buffer needs a grid at least 2 wide, got ${Wg}`);
+  const wrap = c.eq(Wg - 1);
+  const cNext = mux(adv, mux(wrap, 0, c.addWrap(1)), c);
+  const group = Math.max(1, Math.floor(MAX_MEM_WORD / (rows * aw)));
+  const parts: (readonly SIntValue[])[][] = [];
+  for (let c0 = 0; c0 < pix.length; c0 += group) parts.push(memoryLineGroup(pix.slice(c0, c0 + group), k, Wg, aw, c, cNext, adv));
+  return Array.from({ length: k }, (_, ky) => parts.flatMap((p) => p[ky] as readonly SIntValue[]));
+}
+
+/** Widest memory word built (bits); wider layers split their channels over several memories. */
+const MAX_MEM_WORD = 16384;
+
+function memoryLineGroup(pix: readonly SIntValue[], k: number, Wg: number, aw: number, c: UIntValue, cNext: UIntValue, adv: BoolValue): (readonly SIntValue[])[] {
+  const C = pix.length;
+  const rows = k - 1;
+  const mem = SyncReadMem(Wg, UInt(rows * C * aw), { readUnderWrite: 'undefined' });
+  const word = mem.read(cNext, true);
+  // Row r - (j + 1), channel ch at bits [(j C + ch + 1) aw - 1, (j C + ch) aw].
+  const old: SIntValue[][] = Array.from({ length: rows }, (_, j) =>
+    Array.from({ length: C }, (_, ch) => word.bits((j * C + ch + 1) * aw - 1, (j * C + ch) * aw).asSInt()),
+  );
+  // New word: row r (the pixel) in slot 0, row r - j in slot j; most significant slot first.
+  const slots: SIntValue[] = [];
+  for (let j = rows - 1; j >= 0; j--) for (let ch = C - 1; ch >= 0; ch--) slots.push((j === 0 ? pix : (old[j - 1] as SIntValue[]))[ch] as SIntValue);
+  when(adv, () => mem.write(c, catAll(slots)));
+  const column: (readonly SIntValue[])[] = [];
+  for (let ky = 0; ky < k; ky++) {
+    const j = k - 2 - ky;
+    column.push(j >= 0 ? (old[j] as SIntValue[]) : pix);
+  }
+  return column;
 }

@@ -28,7 +28,7 @@ import { globalAvgPool } from '../golden/pool.ts';
 import { layerOutput } from '../golden/post.ts';
 import { residualAdd } from '../golden/residual.ts';
 import type { FixedTensor, Shape3 } from '../golden/tensor.ts';
-import { streamingConv2d, streamingDepthwise, type StreamingConvResult } from '../hw/streaming.ts';
+import { streamingConv2d, streamingDepthwise, type LineBufferForm, type StreamingConvResult } from '../hw/streaming.ts';
 import {
   convStream,
   residualFifoDepth,
@@ -136,6 +136,8 @@ export interface MobileNetV2NetOptions {
   readonly mode?: AccumulateMode;
   /** Adder-tree register every k levels (default 0: combinational trees). */
   readonly pipelineEvery?: number;
+  /** Line buffers of the 3x3 layers (default 'registers'; 'memory': one SyncReadMem per layer, see lib/hw/streaming.ts). */
+  readonly lineBuffer?: LineBufferForm;
   readonly weights: LayerWeightSource;
 }
 
@@ -157,6 +159,7 @@ export interface MobileNetV2Net {
   readonly saturation: Saturation;
   readonly mode: AccumulateMode;
   readonly pipelineEvery: number;
+  readonly lineBuffer: LineBufferForm;
   /** Stem, the included blocks' layers, head; in order. */
   readonly layers: readonly NetLayer[];
   /** The included blocks (layer indices into `layers`, which equal the topology's). */
@@ -199,6 +202,7 @@ export function mobileNetV2Net(o: MobileNetV2NetOptions): MobileNetV2Net {
     saturation: o.saturation ?? 'full',
     mode: o.mode ?? EXACT,
     pipelineEvery: o.pipelineEvery ?? 0,
+    lineBuffer: o.lineBuffer ?? 'registers',
     layers,
     blocks,
     inputShape: topology.inputShape,
@@ -262,6 +266,8 @@ export interface StageInfo {
   readonly latency: number;
   /** Residual FIFO entries (residual stages only). */
   readonly fifoDepth?: number;
+  /** Two-input adders of the conv's Po2 trees (conv stages only). */
+  readonly adders?: number;
 }
 
 export interface MobileNetV2Hw {
@@ -283,7 +289,12 @@ function stageName(l: NetLayer): string {
  * is not ready (the streaming layers have no backpressure: such a pixel would
  * be lost silently).
  */
-export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }): MobileNetV2Hw {
+export interface MobileNetV2HwOptions {
+  /** Called after each conv layer is built (index into net.layers, its stage), e.g. for progress on a big net. */
+  readonly onLayer?: (index: number, stage: StageInfo) => void;
+}
+
+export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }, hwOpts: MobileNetV2HwOptions = {}): MobileNetV2Hw {
   const act = net.act;
   const stages: StageInfo[] = [];
   const blockOfFirst = new Map<number, BlockSpec>();
@@ -305,6 +316,7 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
       stride: sp.stride,
       mode: net.mode,
       pipelineEvery: net.pipelineEvery,
+      lineBuffer: net.lineBuffer,
       ...(l.bias ? { bias: l.bias } : {}),
     };
     const io = { valid: s.valid, pixel: s.pixel };
@@ -320,7 +332,9 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
       leads = [];
     }
     if (skip) leads.push({ kernel: sp.kernel, padding: opts.padding, width: opts.width, latency: r.latency });
-    stages.push({ name, inShape: l.inShape, outShape: l.outShape, latency: r.latency });
+    const stage: StageInfo = { name, inShape: l.inShape, outShape: l.outShape, latency: r.latency, adders: r.adders };
+    stages.push(stage);
+    hwOpts.onLayer?.(i, stage);
     const e = blockOfLast.get(i);
     if (e?.residual) {
       // The block input plus the project accumulator (activation none), requantized once.
