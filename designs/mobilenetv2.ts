@@ -20,6 +20,7 @@ import {
   randomMobileNetV2StateDict,
   type ImportedMobileNetV2,
   type LayerWeightSource,
+  type LineBufferForm,
   type MobileNetV2Net,
   type QFormat,
 } from '../lib/index.ts';
@@ -50,6 +51,8 @@ export const mobileNetV2Defaults = {
   weights: 'random',
   /** Adder-tree register every k levels (0: combinational). */
   pipelineEvery: 0,
+  /** Line buffers of the 3x3 layers: 'registers' (shift registers) or 'memory' (one SyncReadMem per layer). */
+  lineBuffer: 'registers',
 };
 export type MobileNetV2Params = typeof mobileNetV2Defaults;
 
@@ -90,6 +93,7 @@ export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classif
   } else if (p.weights !== 'random') {
     throw new RangeError(`weights must be 'random', 'import' or a path ending in .safetensors, got '${p.weights}'`);
   }
+  if (p.lineBuffer !== 'registers' && p.lineBuffer !== 'memory') throw new RangeError(`lineBuffer must be 'registers' or 'memory', got '${p.lineBuffer}'`);
   // A truncated network's head (fewer input channels than the import's) takes random weights.
   const weights: LayerWeightSource = imported ? importedLayerWeights(imported, random) : random;
   const net = mobileNetV2Net({
@@ -99,6 +103,7 @@ export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classif
     ...(p.headChannels > 0 ? { headChannels: p.headChannels } : {}),
     act,
     pipelineEvery: p.pipelineEvery,
+    lineBuffer: p.lineBuffer as LineBufferForm,
     weights,
   });
   return imported ? { net, imported } : { net };
