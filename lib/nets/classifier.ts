@@ -95,8 +95,6 @@ export interface HardenedClassifierHw {
   readonly scores: PixelStream;
   /** Cycles from the feature vector to its scores. */
   readonly latency: number;
-  /** Two-input adders of the trees (one tree per class). */
-  readonly adders: number;
 }
 
 /** HaShiFix's classifier on a stream of feature vectors: Po2 adder trees, bias, scores requantized (no activation). */
@@ -107,7 +105,7 @@ export function hardenedClassifierHw(features: { readonly valid: BoolValue; read
     ...(c.bias ? { bias: c.bias } : {}),
   });
   const scores = streamLayerOutput(acc, { out: o.score, activation: 'none', saturation: o.saturation ?? 'full' });
-  return { scores, latency: acc.latency, adders: acc.adders };
+  return { scores, latency: acc.latency };
 }
 
 /** Golden scores of the hardened classifier on one feature vector (1 x 1 x features). */
