@@ -25,7 +25,10 @@ export interface PortLayout {
   index: number;
   width: number;
   signed: boolean;
-  /** width <= 32: one element of u8, u16 or u32 holds the value (no bigint on this path). */
+  /**
+   * width <= 32: one element of u8, u16 or u32 holds the value (no bigint on this
+   * path). The hot paths test `words === 1` instead, the same as a number.
+   */
   narrow: boolean;
   /** Bytes of storage in the model: 1, 2 or 4 for a narrow port (which of u8/u16/u32 holds it). */
   bytes: number;
@@ -44,7 +47,10 @@ export interface PortLayout {
   maxNumber: number;
   /** Mask for the narrow fast path; two's complement for signed values. */
   mask32: number;
-  /** 32 - width: shifting left then arithmetically right by it sign-extends a narrow value. */
+  /**
+   * A signed narrow port: 32 - width (shifting left then arithmetically right by
+   * it sign-extends); otherwise -1. A number, so the hot path tests no booleans.
+   */
   signShift: number;
   /** An input that poke may drive (not the stepped clock); set by the simulator. */
   drivable: boolean;
@@ -80,7 +86,7 @@ export function layoutPorts(ports: readonly PortInfo[], mem: ArrayBuffer, offset
       minNumber: Number(min),
       maxNumber: Number(max),
       mask32: width >= 32 ? -1 : (1 << width) - 1,
-      signShift: narrow ? 32 - width : 0,
+      signShift: narrow && info.signed ? 32 - width : -1,
       drivable: info.direction === 'input',
     };
   });
@@ -107,7 +113,7 @@ export function formatValue(v: PortValue): string {
 export function writePort(p: PortLayout, value: PortValue): boolean {
   // Fast path: plain numbers on narrow ports never touch bigint. The range check
   // also rejects NaN; then only integers remain to check.
-  if (typeof value === 'number' && p.narrow && value >= p.minNumber && value <= p.maxNumber && Number.isInteger(value)) {
+  if (typeof value === 'number' && p.words === 1 && value >= p.minNumber && value <= p.maxNumber && Number.isInteger(value)) {
     const x = value & p.mask32; // the unsigned stores wrap; the mask clears a negative's high bits
     if (p.bytes === 4) p.u32[0] = x;
     else if (p.bytes === 1) p.u8[0] = x;
@@ -131,9 +137,9 @@ function writeSlow(p: PortLayout, value: PortValue): boolean {
 }
 
 export function readPort(p: PortLayout): PortValue {
-  if (p.narrow) {
+  if (p.words === 1) {
     const x = p.bytes === 4 ? p.u32[0]! : p.bytes === 1 ? p.u8[0]! : p.u16[0]!;
-    return p.signed ? (x << p.signShift) >> p.signShift : x;
+    return p.signShift < 0 ? x : (x << p.signShift) >> p.signShift;
   }
   return readWide(p);
 }
