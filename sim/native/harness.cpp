@@ -19,8 +19,9 @@
 
 #include "verilated.h"
 
-// V8's own API, for the one call where N-API's per-call wrapper shows (step1);
-// used only when this V8 is the one the headers describe.
+// V8's own API, for the calls made once per interactive cycle (the shared
+// stepper and evaluator), where N-API's per-call wrapper shows; used only when
+// this V8 is the one the headers describe.
 #if __has_include(<v8.h>)
 #include <v8.h>
 #define HASHI_V8_STEP 1
