@@ -54,6 +54,40 @@ async function step<T>(what: string, work: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** simulate() with a status line per stage; the Verilator build shows its own steps on a terminal. */
+async function buildModel(p: HaShiFlexParams, outDir: string): Promise<DesignSimulator> {
+  let clear = (): void => {};
+  const t0 = performance.now();
+  const times: string[] = [];
+  let since = t0;
+  const lap = (label: string): void => {
+    const now = performance.now();
+    times.push(`${label} ${((now - since) / 1000).toFixed(1)} s`);
+    since = now;
+  };
+  try {
+    return await simulate(HaShiFlex, p, {
+      outDir,
+      onPhase: (phase) => {
+        clear();
+        if (phase === 'elaborating') clear = status('elaborating HaShiFlex');
+        if (phase === 'lowering') {
+          lap('elaborate');
+          clear = status('lowering with firtool');
+        }
+        if (phase === 'building') {
+          lap('firtool');
+          clear = () => {};
+        }
+      },
+    });
+  } finally {
+    clear();
+    lap('Verilator model');
+    say(`  build: ${times.join(', ')}`);
+  }
+}
+
 function writeTaskFiles(p: HaShiFlexParams, out: string): { a: string; b: string } {
   const shape = { alpha: p.alpha, resolution: p.resolution, classes: p.classes };
   const a = randomMobileNetV2StateDict({ ...shape, seed: p.seed });
@@ -134,7 +168,7 @@ export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> 
   const pa: HaShiFlexParams = { ...p, weights: files.a };
   const build = await step('import task A (fold BN, quantize to Po2)', () => hashiFlexBuild(pa));
   const net = build.net;
-  const sim = await step('elaborate, lower with firtool, build the Verilator model', () => simulate(HaShiFlex, pa, { outDir: join(o.out, 'hashiflex') }));
+  const sim = await buildModel(pa, join(o.out, 'hashiflex'));
   try {
     const tools = await simToolchain();
     const v = sim.verilog;

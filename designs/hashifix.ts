@@ -38,6 +38,7 @@ export interface HaShiFixBuild extends MobileNetV2Build {
 
 /** The network and its hardened classifier (imported with the network's weights, or seeded random). */
 export function hashiFixBuild(p: HaShiFixParams): HaShiFixBuild {
+  if (p.form !== 'streaming') throw new RangeError(`HaShiFix streams its images: form must be 'streaming', got '${p.form}'`);
   const b = mobileNetV2Build(mobileNetV2ParamsOf(p), p.classes);
   const k = b.net.features;
   const classifier = b.imported

@@ -36,6 +36,7 @@ export function hashiFlexNpuParams(p: HaShiFlexParams, features: number): NpuPar
 
 /** The network (and imported weights, if any) of a HaShiFlex; the classifier's NPU format is the design's. */
 export function hashiFlexBuild(p: HaShiFlexParams): MobileNetV2Build {
+  if (p.form !== 'streaming') throw new RangeError(`HaShiFlex streams its images: form must be 'streaming', got '${p.form}'`);
   return mobileNetV2Build(mobileNetV2ParamsOf(p), p.classes, qformat(p.wInt, p.wFrac));
 }
 

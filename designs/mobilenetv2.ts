@@ -4,7 +4,8 @@
 //   npx hashi emit designs/mobilenetv2.ts --param alpha=0.35 --param resolution=16 --param blocks=3 --param headChannels=32
 // Ports: in_valid, in_ready (the source presents a pixel only while ready),
 // in_x_0 .. in_x_2, out_valid (one cycle per frame), out_y_0 .. out_y_{k_fe-1};
-// every value in Q3.(actBits - 3).
+// every value in Q3.(actBits - 3). With --param form=unrolled (tiny nets): the
+// whole image on in_x_<(y*W + x)*3 + c>, the features on out_y_<i>, combinational.
 import { existsSync } from 'node:fs';
 import { Bool, IO, Input, Output, SInt, defineModule } from '../dsl/index.ts';
 import type { BoolValue, PortSpec, SIntValue } from '../dsl/index.ts';
@@ -14,6 +15,7 @@ import {
   importedLayerWeights,
   mobileNetV2Hw,
   mobileNetV2Net,
+  mobileNetV2Unrolled,
   qformat,
   randomLayerWeights,
   readSafetensorsFile,
@@ -53,6 +55,12 @@ export const mobileNetV2Defaults = {
   pipelineEvery: 0,
   /** Line buffers of the 3x3 layers: 'registers' (shift registers) or 'memory' (one SyncReadMem per layer). */
   lineBuffer: 'registers',
+  /**
+   * 'streaming': one pixel per cycle in, line buffers, one feature vector per
+   * frame; 'unrolled': the paper's form, every layer over the whole map, the
+   * image in and the features out combinationally (tiny nets only; pipelineEvery 0).
+   */
+  form: 'streaming',
 };
 export type MobileNetV2Params = typeof mobileNetV2Defaults;
 
@@ -113,11 +121,28 @@ export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
   return mobileNetV2Build(p).net;
 }
 
+/** The unrolled form's ports: in_x_<(y*W + x)*3 + c> (HWC), out_y_0 .. out_y_{k_fe-1}, combinational. */
+function unrolledPorts(net: MobileNetV2Net): Record<string, SIntValue> {
+  const aw = formatWidth(net.act);
+  const n = net.inputShape[0] * net.inputShape[1] * net.inputShape[2];
+  const ispec: Record<string, PortSpec> = {};
+  for (let i = 0; i < n; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
+  const io = IO(ispec) as Record<string, SIntValue>;
+  const features = mobileNetV2Unrolled(net, { shape: net.inputShape, fmt: net.act, data: Array.from({ length: n }, (_, i) => io[`in_x_${i}`] as SIntValue) });
+  const ospec: Record<string, PortSpec> = {};
+  features.data.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
+  const out = IO(ospec) as Record<string, SIntValue>;
+  features.data.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+  return { ...io, ...out };
+}
+
 export const MobileNetV2 = defineModule({
   name: 'MobileNetV2',
   params: mobileNetV2Defaults,
   body: (p) => {
     const net = mobileNetV2FromParams(p);
+    if (p.form === 'unrolled') return unrolledPorts(net);
+    if (p.form !== 'streaming') throw new RangeError(`form must be 'streaming' or 'unrolled', got '${p.form}'`);
     const aw = formatWidth(net.act);
     const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
     for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));

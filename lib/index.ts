@@ -55,3 +55,4 @@ export * from './nets/mobilenetv2.ts';
 export * from './weights/forward.ts';
 export * from './throughput/model.ts';
 export * from './nets/classifier.ts';
+export * from './nets/unrolled.ts';

@@ -15,6 +15,8 @@ import type { SimulatorOptions } from './types.ts';
 export type SimulateOptions = Omit<SimulatorOptions, 'top' | 'svFiles' | 'ports'> & {
   /** Keep the SystemVerilog in this folder (default: a temporary folder, removed once loaded). */
   readonly outDir?: string;
+  /** Told when each stage starts (for a caller's progress display; the Verilator build also reports its own steps on a terminal). */
+  readonly onPhase?: (phase: 'elaborating' | 'lowering' | 'building') => void;
 };
 
 export interface DesignSimulator<IO = unknown> extends Simulator {
@@ -28,11 +30,14 @@ export async function simulate<P extends Params, IO>(
   params: Partial<P> = {},
   opts: SimulateOptions = {},
 ): Promise<DesignSimulator<IO>> {
+  opts.onPhase?.('elaborating');
   const circuit = elaborate(def, params);
   const scratch = opts.outDir ? undefined : mkdtempSync(join(tmpdir(), 'hashi-sim-'));
   try {
+    opts.onPhase?.('lowering');
     const verilog = await emitVerilog(circuit, { outDir: opts.outDir ?? scratch!, target: 'verilator' });
-    const { outDir: _unused, ...simOpts } = opts;
+    const { outDir: _unused, onPhase, ...simOpts } = opts;
+    onPhase?.('building');
     // --assert: a design's assert/assume statements are checked in every simulation.
     const verilatorFlags = ['--assert', ...(simOpts.verilatorFlags ?? [])];
     const sim = await loadSimulator({ ...simOpts, verilatorFlags, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
