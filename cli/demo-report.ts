@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { VerilogOutput } from '../dsl/index.ts';
 import type { HaShiFlexParams } from '../designs/hashiflex.ts';
 import { PAPER_ASSUMPTIONS, estimateThroughput, npuCycles, type MobileNetV2Net } from '../lib/index.ts';
-import type { ClassifyRun } from './demo.ts';
+import type { FlexRun } from '../designs/testbench.ts';
 
 export interface ModuleOps {
   readonly adds: number;
@@ -33,7 +33,7 @@ export interface DemoReportInput {
   readonly p: HaShiFlexParams;
   readonly net: MobileNetV2Net;
   readonly verilog: VerilogOutput;
-  readonly runs: ClassifyRun;
+  readonly runs: FlexRun;
   readonly say: (s?: string) => void;
 }
 

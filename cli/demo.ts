@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { elaborate, emitVerilog } from '../dsl/index.ts';
 import { HaShiFlex, hashiFlexBuild, hashiFlexDefaults, hashiFlexGolden, type HaShiFlexParams } from '../designs/hashiflex.ts';
-import { streamImages } from '../designs/image-stream.ts';
+import { classifyFlex, writeClassifier, type FlexRun } from '../designs/testbench.ts';
 import { svDigest, type SvDigest } from '../designs/sv-digest.ts';
 import {
   Prng,
@@ -100,56 +100,14 @@ function writeTaskFiles(p: HaShiFlexParams, out: string): { a: string; b: string
   return files;
 }
 
-function writeClassifier(sim: DesignSimulator, c: FixedClassifier): number {
-  sim.poke('wWrite_valid', 1);
-  let cycles = 0;
-  c.weights.forEach((row, o) =>
-    row.forEach((w, j) => {
-      sim.poke('wWrite_bits_row', o);
-      sim.poke('wWrite_bits_col', j);
-      sim.poke('wWrite_bits_data', w);
-      sim.step();
-      cycles++;
-    }),
-  );
-  sim.poke('wWrite_valid', 0);
-  return cycles;
-}
-
-export interface ClassifyRun {
-  readonly scores: bigint[][];
-  /** Cycle of each image's `done`, counted from its first input cycle. */
-  readonly done: number[];
-}
-
-function classify(sim: DesignSimulator, images: readonly FixedTensor[], classes: number): ClassifyRun {
-  const scores: bigint[][] = [];
-  const done: number[] = [];
-  let current: bigint[] = [];
-  streamImages(sim, images, {
-    sample: (cycle) => {
-      if (sim.peek('result_valid') === 1) {
-        current.push(BigInt(sim.peek('result_bits_score')));
-        if (current.length === classes) {
-          scores.push(current);
-          current = [];
-        }
-      }
-      if (sim.peek('done') === 1) done.push(cycle);
-      return done.length === images.length;
-    },
-  });
-  return { scores, done };
-}
-
-function checkScores(run: ClassifyRun, golden: readonly bigint[][], task: string): void {
+function checkScores(run: FlexRun, golden: readonly bigint[][], task: string): void {
   const bad = golden.flatMap((g, i) => g.map((v, o) => (run.scores[i]?.[o] === v ? null : `image ${i} class ${o}: simulated ${run.scores[i]?.[o]}, golden ${v}`))).filter((x) => x !== null);
   if (run.scores.length !== golden.length || bad.length > 0) {
     throw new Error(`hashi demo: task ${task}: the simulated scores differ from the golden model:\n  ${bad.slice(0, 5).join('\n  ')}`);
   }
 }
 
-function printScores(run: ClassifyRun, fmtFrac: number): void {
+function printScores(run: FlexRun, fmtFrac: number): void {
   run.scores.forEach((s, i) => {
     const best = s.reduce((b, v, o) => (v > s[b]! ? o : b), 0);
     const shown = s.map((v) => (Number(v) / 2 ** fmtFrac).toFixed(2).padStart(6)).join(' ');
@@ -184,17 +142,17 @@ export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> 
     sim.poke('wWrite_valid', 0);
     sim.reset(2);
 
-    say(`  task A: classifier written through the NPU's weight port (${writeClassifier(sim, classifierA)} cycles)`);
+    say(`  task A: classifier written through the NPU's weight port (${writeClassifier(sim, classifierA.weights)} cycles)`);
     const goldenA = await step(`golden model, ${o.images} images`, () => images.map((im) => hashiFlexGolden(p, build, classifierA.weights, im).scores));
-    const runA = await step(`simulate ${o.images} images back to back`, () => classify(sim, images, p.classes));
+    const runA = await step(`simulate ${o.images} images back to back`, () => classifyFlex(sim, images, p.classes));
     checkScores(runA, goldenA, 'A');
     say(`    all ${o.images * p.classes} scores equal the golden model's, bit for bit (Q${p.outInt}.${p.outFrac}):`);
     printScores(runA, p.outFrac);
 
     const classifierB = await step('import task B', () => importedFixedClassifier(importMobileNetV2(readSafetensorsFile(files.b).tensors, { alpha: p.alpha, resolution: p.resolution, classes: p.classes, weightBits: p.weightBits, sparsity: p.sparsity, classifierFormat: qformat(p.wInt, p.wFrac) }).classifier, net.features));
-    say(`  task B: new classifier written through the same port (${writeClassifier(sim, classifierB)} cycles), same simulator, no rebuild`);
+    say(`  task B: new classifier written through the same port (${writeClassifier(sim, classifierB.weights)} cycles), same simulator, no rebuild`);
     const goldenB = images.map((im) => hashiFlexGolden(p, build, classifierB.weights, im).scores);
-    const runB = await step(`simulate the same ${o.images} images`, () => classify(sim, images, p.classes));
+    const runB = await step(`simulate the same ${o.images} images`, () => classifyFlex(sim, images, p.classes));
     checkScores(runB, goldenB, 'B');
     say(`    all ${o.images * p.classes} scores equal the golden model's for task B:`);
     printScores(runB, p.outFrac);

@@ -1,6 +1,7 @@
-// The test bench side of HaShiFix / HaShiFlex (used by their tests and the
-// demo; not a design): stream images into a design's `in` port (Decoupled, 3 channels), one
-// pixel per cycle while in_ready, and call `sample` after every clock edge.
+// The test-bench side of HaShiFix / HaShiFlex (used by their tests and the
+// demo; not a design): stream images into a design's `in` port (Decoupled, 3
+// channels), one pixel per cycle while in_ready, sampling after every clock
+// edge; write HaShiFlex's classifier and collect its scores.
 import type { DesignSimulator } from '../sim/index.ts';
 import { Prng, type FixedTensor } from '../lib/index.ts';
 
@@ -32,4 +33,52 @@ export function streamImages(sim: DesignSimulator, images: readonly FixedTensor[
     }
   }
   throw new Error(`streamImages: no end after ${limit} cycles (${k} of ${pixels.length} pixels taken)`);
+}
+
+/** Write weights[o][j] through HaShiFlex's classifier port, one word per cycle; returns the cycles taken. */
+export function writeClassifier(sim: DesignSimulator, weights: readonly (readonly bigint[])[]): number {
+  sim.poke('wWrite_valid', 1);
+  let cycles = 0;
+  weights.forEach((row, o) =>
+    row.forEach((w, j) => {
+      sim.poke('wWrite_bits_row', o);
+      sim.poke('wWrite_bits_col', j);
+      sim.poke('wWrite_bits_data', w);
+      sim.step();
+      cycles++;
+    }),
+  );
+  sim.poke('wWrite_valid', 0);
+  return cycles;
+}
+
+export interface FlexRun {
+  /** The k scores of each image, in order. */
+  readonly scores: bigint[][];
+  /** Cycle of each image's `done`, counted from the first streaming cycle. */
+  readonly done: number[];
+}
+
+/** Stream `images` through HaShiFlex and collect every image's scores (classes in index order, checked). */
+export function classifyFlex(sim: DesignSimulator, images: readonly FixedTensor[], classes: number, gapProb = 0): FlexRun {
+  const scores: bigint[][] = [];
+  const done: number[] = [];
+  let current: bigint[] = [];
+  streamImages(sim, images, {
+    gapProb,
+    sample: (cycle) => {
+      if (sim.peek('result_valid') === 1) {
+        const index = Number(sim.peek('result_bits_index'));
+        if (index !== current.length) throw new Error(`classifyFlex: class ${index} came where ${current.length} was due`);
+        current.push(BigInt(sim.peek('result_bits_score')));
+        if (current.length === classes) {
+          scores.push(current);
+          current = [];
+        }
+      }
+      if (sim.peek('done') === 1) done.push(cycle);
+      return done.length === images.length;
+    },
+  });
+  return { scores, done };
 }

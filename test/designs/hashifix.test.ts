@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StringSink, elaborate, emitFirrtl } from '../../dsl/index.ts';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
 import { HaShiFix, hashiFixBuild, hashiFixDefaults, hashiFixGolden, type HaShiFixBuild, type HaShiFixParams } from '../../designs/hashifix.ts';
-import { streamImages } from '../../designs/image-stream.ts';
+import { streamImages } from '../../designs/testbench.ts';
 import { Prng, randomTensor, type FixedTensor } from '../../lib/index.ts';
 
 const P: HaShiFixParams = { ...hashiFixDefaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, classes: 6 };
