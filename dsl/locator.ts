@@ -1,7 +1,7 @@
 // Source locators: the user's file:line:col for each piece of hardware, found by
 // walking the JS stack past hashi's own frames. Stack formatting goes through
 // Node's source-map support, so positions are those of the TypeScript source.
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface SourceLoc {
@@ -17,6 +17,9 @@ export function makeLoc(file: string, line: number, col: number): SourceLoc {
 }
 
 const dslDir = dirname(fileURLToPath(import.meta.url)) + sep;
+// The CLI's entry point imports designs; a module hashi defines for itself (e.g.
+// dsl's Queue) would otherwise be located at that import.
+const cliDir = join(dirname(dslDir), 'cli') + sep;
 let projectRoot = process.cwd();
 
 /** Locators are written relative to this folder (default: the working directory). */
@@ -31,7 +34,7 @@ function toPath(file: string): string {
 }
 
 function isInternal(path: string): boolean {
-  return path.startsWith(dslDir) || path.startsWith('node:') || path.includes(`${sep}node_modules${sep}`) || !isAbsolute(path);
+  return path.startsWith(dslDir) || path.startsWith(cliDir) || path.startsWith('node:') || path.includes(`${sep}node_modules${sep}`) || !isAbsolute(path);
 }
 
 // Set by transformed code before each statement (see naming/runtime.ts); when

@@ -2,7 +2,7 @@
 // Verilator's strictest lint accepts; bad input gives one clear line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomMobileNetV2StateDict, writeSafetensorsFile } from '../../lib/index.ts';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,10 @@ describe('hashi emit', () => {
       const svFiles = r.stdout.split('\n').filter((l) => l.startsWith('SystemVerilog: ')).map((l) => l.slice('SystemVerilog: '.length).trim());
       expect(svFiles.length).toBeGreaterThan(0);
       expect(() => lint(svFiles, waive)).not.toThrow();
+      // Locators lead to design code, never to hashi's own CLI (a module dsl defines for itself has none).
+      const fir = readdirSync(dir).filter((f) => f.endsWith('.fir')).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+      expect(fir).toMatch(/@\[designs\//);
+      expect(fir).not.toMatch(/@\[cli\//);
     });
   }
 
