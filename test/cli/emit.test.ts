@@ -29,7 +29,7 @@ const examples: [string, string[], string[]][] = [
   ['designs/po2-conv3x3.ts', [], ['UNUSEDSIGNAL']],
   ...['designs/hashiflex.ts', 'designs/hashifix.ts'].map((d): [string, string[], string[]] => [
     d,
-    ['--param', 'resolution=8', '--param', 'blocks=1', '--param', 'headChannels=8', '--param', 'classes=3'],
+    ['--param', 'resolution=8', '--param', 'blocks=3', '--param', 'headChannels=8', '--param', 'classes=3'], // block 3 has a residual (a Queue),
     ['UNUSEDSIGNAL'],
   ]),
 ];
