@@ -5,7 +5,8 @@
 // FIRRTL and lowered to SystemVerilog by firtool (dsl emitVerilog, as
 // `hashi emit`). Options for smaller runs: --alpha=, --resolution=, --blocks=,
 // --head=, --sparsity=, --seed=, --line-buffer=registers|memory,
-// --pipeline-every=, --skip-firtool, --keep=DIR (keep the FIRRTL and SV there).
+// --pipeline-every=, --flat (no module per layer), --skip-firtool, --keep=DIR
+// (keep the FIRRTL and SV there).
 // The line buffers default to 'memory' here (see below); the library's default
 // stays 'registers'.
 //
@@ -174,6 +175,8 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
   const lineBuffer = strFlag(argv, 'line-buffer', 'memory');
   if (lineBuffer !== 'registers' && lineBuffer !== 'memory') throw new RangeError(`--line-buffer must be registers or memory, got ${lineBuffer}`);
   const keep = strFlag(argv, 'keep', '');
+  // Each conv layer a module of its own (firtool then works on two at once here); --flat: one module.
+  const layerModules = !argv.includes('--flat');
   const skipFirtool = argv.includes('--skip-firtool');
   const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'hashi-bench-scale-'));
   mkdirSync(dir, { recursive: true });
@@ -204,6 +207,7 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
           net,
           { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) },
           {
+            layerModules,
             onLayer: (i, st) => {
               treeAdders += st.adders ?? 0;
               const now = performance.now();
@@ -297,6 +301,7 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
       features: net.features,
       sparsity,
       line_buffer: lineBuffer,
+      layer_modules: layerModules,
       pipeline_every: pipelineEvery,
       weights_total: total,
       weights_nonzero: nonzero,

@@ -19,8 +19,8 @@
  * default) or `importedLayerWeights` (lib/weights `importMobileNetV2`: BN-folded
  * Po2 weights and fixed-point biases).
  */
-import { assert, when } from '../../dsl/index.ts';
-import type { BoolValue, SIntValue } from '../../dsl/index.ts';
+import { Bool, IO, Input, Output, SInt, assert, defineModule, instance, when } from '../../dsl/index.ts';
+import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
 import { Q3_5, qformat, type QFormat, type Saturation } from '../fixed/format.ts';
 import { EXACT, type AccumulateMode } from '../golden/accumulate.ts';
 import { conv2dAcc, depthwiseAcc, pointwiseAcc, type BiasVector } from '../golden/conv.ts';
@@ -292,6 +292,40 @@ function stageName(l: NetLayer): string {
 export interface MobileNetV2HwOptions {
   /** Called after each conv layer is built (index into net.layers, its stage), e.g. for progress on a big net. */
   readonly onLayer?: (index: number, stage: StageInfo) => void;
+  /** Each conv layer in a module of its own (default false: all in the caller's module). */
+  readonly layerModules?: boolean;
+}
+
+/**
+ * A streaming conv inside a module of its own (one instance): the same logic,
+ * but firtool can work on the layers in parallel (one big module keeps it on one core).
+ */
+function convModule(name: string, io: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }, conv: (x: typeof io) => StreamingConvResult): StreamingConvResult {
+  const w = (io.pixel[0] as SIntValue).width;
+  const C = io.pixel.length;
+  let info: StreamingConvResult | undefined;
+  const Def = defineModule({
+    name: `Conv_${name}`,
+    body: () => {
+      const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
+      for (let i = 0; i < C; i++) ispec[`in_x_${i}`] = Input(SInt(w));
+      const ip = IO(ispec) as Record<string, SIntValue | BoolValue>;
+      const r = conv({ valid: ip.in_valid as BoolValue, pixel: Array.from({ length: C }, (_, i) => ip[`in_x_${i}`] as SIntValue) });
+      const ospec: Record<string, PortSpec> = { ready: Output(Bool()), out_valid: Output(Bool()) };
+      r.acc.forEach((v, i) => (ospec[`acc_${i}`] = Output(SInt(v.width))));
+      const op = IO(ospec) as Record<string, SIntValue | BoolValue>;
+      (op.ready as BoolValue).connect(r.ready);
+      (op.out_valid as BoolValue).connect(r.outValid);
+      r.acc.forEach((v, i) => (op[`acc_${i}`] as SIntValue).connect(v));
+      info = r;
+      return { ...ip, ...op };
+    },
+  });
+  const inst = instance(Def, {}) as unknown as Record<string, SIntValue | BoolValue>;
+  (inst.in_valid as BoolValue).connect(io.valid);
+  io.pixel.forEach((v, i) => (inst[`in_x_${i}`] as SIntValue).connect(v));
+  const r = info as StreamingConvResult;
+  return { ...r, ready: inst.ready as BoolValue, outValid: inst.out_valid as BoolValue, acc: r.acc.map((_, i) => inst[`acc_${i}`] as SIntValue) };
 }
 
 export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }, hwOpts: MobileNetV2HwOptions = {}): MobileNetV2Hw {
@@ -320,7 +354,9 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
       ...(l.bias ? { bias: l.bias } : {}),
     };
     const io = { valid: s.valid, pixel: s.pixel };
-    const r: StreamingConvResult = sp.kind === 'depthwise' ? streamingDepthwise(io, act, l.weights, sp.kernel, opts) : streamingConv2d(io, act, l.weights, l.outChannels, sp.kernel, opts);
+    const conv = (x: typeof io): StreamingConvResult =>
+      sp.kind === 'depthwise' ? streamingDepthwise(x, act, l.weights, sp.kernel, opts) : streamingConv2d(x, act, l.weights, l.outChannels, sp.kernel, opts);
+    const r = hwOpts.layerModules ? convModule(`${sp.role}_${sp.feature}`, io, conv) : conv(io);
     if (r.outHeight !== l.outShape[0] || r.outWidth !== l.outShape[1]) throw new Error(`mobileNetV2Hw: ${sp.weightKey}: streaming output ${r.outHeight}x${r.outWidth}, topology ${l.outShape[0]}x${l.outShape[1]}`);
     const name = stageName(l);
     // The stem's source honours `ready` (a pixel waits); inside the network nothing can wait.

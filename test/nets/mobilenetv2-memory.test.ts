@@ -3,10 +3,13 @@
 // configuration of mobilenetv2.test.ts (alpha 0.35, 12 x 12, 3 blocks, 24
 // features), junk streamed in and a reset mid-frame first, then random images
 // at full rate and with input gaps: features equal the golden model bit for bit.
+// Also with every conv layer in a module of its own (mobileNetV2Hw's layerModules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
 import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
-import { Prng, mobileNetV2Golden, randomTensor, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
+import { Bool, IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
+import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
+import { Prng, formatWidth, mobileNetV2Golden, mobileNetV2Hw, randomTensor, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
 
 const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, lineBuffer: 'memory' };
 
@@ -57,5 +60,42 @@ describe('MobileNetV2 with memory line buffers in Verilator', () => {
     expect(stream(sim, net, images, 0)).toEqual(want);
     const more = Array.from({ length: 2 }, () => randomTensor(p, net.inputShape, net.act, 0.1));
     expect(stream(sim, net, more, 0.3)).toEqual(more.map((im) => mobileNetV2Golden(net, im).features.data));
+  });
+});
+
+/** The design file's ports, with mobileNetV2Hw's layerModules. */
+const Layered = defineModule({
+  name: 'MobileNetV2Layered',
+  body: () => {
+    const net = mobileNetV2FromParams(PARAMS);
+    const aw = formatWidth(net.act);
+    const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
+    for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
+    const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
+    const hw = mobileNetV2Hw(net, { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) }, { layerModules: true });
+    const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
+    hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
+    const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
+    (out.in_ready as BoolValue).connect(hw.ready);
+    (out.out_valid as BoolValue).connect(hw.features.valid);
+    hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+  },
+});
+
+describe('MobileNetV2 with a module per conv layer in Verilator', () => {
+  let sim: DesignSimulator;
+  let net: MobileNetV2Net;
+  beforeAll(async () => {
+    net = mobileNetV2FromParams(PARAMS);
+    sim = await simulate(Layered);
+  }, 240_000);
+  afterAll(() => sim?.close());
+
+  it('images with 30 % gaps give the golden features', () => {
+    const p = new Prng(2027);
+    sim.poke('in_valid', 0);
+    sim.reset(2);
+    const images = Array.from({ length: 2 }, () => randomTensor(p, net.inputShape, net.act, 0.1));
+    expect(stream(sim, net, images, 0.3)).toEqual(images.map((im) => mobileNetV2Golden(net, im).features.data));
   });
 });
