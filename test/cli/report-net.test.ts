@@ -107,7 +107,7 @@ describe('hashi report net', () => {
     // This net on 100 mm^2 copies: an 8 x 8 x 3 image needs ~2 I/O cycles, so the stream's 81 cycles bound it.
     const own = r.throughput.rows[2]!;
     expect([own.estimate.copies, own.estimate.cyclesPerImage, own.estimate.bound]).toEqual([8, 81, 'compute']);
-  }, 300_000);
+  }, 900_000);
 
   it('gates are positive and fall with sparsity; unchanged layers come from the cache', async () => {
     const cacheDir = join(dir, 'cache');
@@ -122,7 +122,7 @@ describe('hashi report net', () => {
     const again = await netReport(at(0.5), {}, 'tiny', { cacheDir });
     expect(again.layers.every((l) => l.cached)).toBe(true);
     expect(again.total).toEqual(a.total);
-  }, 300_000);
+  }, 900_000);
 
   it('bad parameters are one-line errors before any Yosys run', () => {
     const blocks = cli('report', 'net', 'designs/mobilenetv2.ts', '--param', 'blocks=99');
@@ -140,7 +140,7 @@ describe('hashi report net', () => {
     const notNet = cli('report', 'net', 'designs/counter.ts');
     expect(notNet.status).toBe(1);
     expect(notNet.stderr).toMatch(/exports no mobileNetV2FromParams/);
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('hashi report sweep', () => {
@@ -163,7 +163,7 @@ describe('hashi report sweep', () => {
     for (const l of lines) expect(l.attrs.points!.trim().split(/\s+/)).toHaveLength(2);
     const byWidth = parseXml(readFileSync(res.files.actBitsSvg!, 'utf8')).filter((e) => e.name === 'polyline');
     expect(byWidth).toHaveLength(2 * 2);
-  }, 300_000);
+  }, 900_000);
 
   it('plots every metric, a line per activation width and per sparsity, with as many points as the grid', () => {
     const points: SweepPoint[] = [];

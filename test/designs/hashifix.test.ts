@@ -34,7 +34,7 @@ describe('HaShiFix (MobileNetV2 features + hardened Po2 classifier) in Verilator
     sim = await simulate(HaShiFix, P);
     sim.poke('in_valid', 0);
     sim.reset(2);
-  }, 300_000);
+  }, 900_000);
   afterAll(() => sim?.close());
 
   const images = (seed: number, n: number) => {

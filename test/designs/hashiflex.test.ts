@@ -23,7 +23,7 @@ describe('HaShiFlex (MobileNetV2 features + classifier NPU) in Verilator', () =>
     sim.poke('in_valid', 0);
     sim.poke('wWrite_valid', 0);
     sim.reset(2);
-  }, 300_000);
+  }, 900_000);
   afterAll(() => sim?.close());
 
   const images = (seed: number, n: number) => {

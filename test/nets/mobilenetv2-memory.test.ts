@@ -39,7 +39,7 @@ describe('MobileNetV2 with memory line buffers in Verilator', () => {
   beforeAll(async () => {
     net = mobileNetV2FromParams(PARAMS);
     sim = await simulate(MobileNetV2, PARAMS);
-  }, 240_000);
+  }, 900_000);
   afterAll(() => sim?.close());
 
   it('after junk and a mid-frame reset, images at full rate and with 30 % gaps give the golden features', () => {
@@ -88,7 +88,7 @@ describe('MobileNetV2 with a module per conv layer in Verilator', () => {
   beforeAll(async () => {
     net = mobileNetV2FromParams(PARAMS);
     sim = await simulate(Layered);
-  }, 240_000);
+  }, 900_000);
   afterAll(() => sim?.close());
 
   it('images with 30 % gaps give the golden features', () => {

@@ -64,7 +64,7 @@ describe('MobileNetV2 structure', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 600_000);
 
   it('emits from the design file with --param', async () => {
     const lines: string[] = [];
