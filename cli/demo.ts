@@ -119,8 +119,9 @@ const short = (d: SvDigest): string => `${d.sha256.slice(0, 16)} (${d.files} fil
 
 export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> {
   mkdirSync(o.out, { recursive: true });
-  const p: HaShiFlexParams = { ...hashiFlexDefaults, alpha: 0.35, resolution: o.resolution, blocks: o.blocks, sparsity: 0.6, classes: 10, lanes: 4, seed: 1 };
-  say(`hashi demo: HaShiFlex, MobileNetV2 alpha ${p.alpha} at ${p.resolution} x ${p.resolution} (${p.blocks} of 17 blocks), ${p.sparsity * 100} % sparse, ${p.classes} classes on a ${p.lanes}-lane NPU`);
+  // Memory line buffers: the SRAM form a chip would use, and less C++ for Verilator than shift registers.
+  const p: HaShiFlexParams = { ...hashiFlexDefaults, alpha: 0.35, resolution: o.resolution, blocks: o.blocks, sparsity: 0.6, classes: 10, lanes: 4, seed: 1, lineBuffer: 'memory' };
+  say(`hashi demo: HaShiFlex, MobileNetV2 alpha ${p.alpha} at ${p.resolution} x ${p.resolution} (${p.blocks} of 17 blocks, line buffers in memories), ${p.sparsity * 100} % sparse, ${p.classes} classes on a ${p.lanes}-lane NPU`);
   const files = await step('weights: two torchvision state dicts written as safetensors', () => writeTaskFiles(p, o.out));
   say(`    ${relative(process.cwd(), files.a)}, ${relative(process.cwd(), files.b)}`);
   const pa: HaShiFlexParams = { ...p, weights: files.a };
