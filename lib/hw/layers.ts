@@ -71,6 +71,37 @@ function checkTensor(x: HwTensor): void {
   for (const v of x.data) if (v.width !== w) throw new RangeError(`HwTensor: a ${v.width}-bit value in a ${w}-bit format`);
 }
 
+/**
+ * Each output channel's exact accumulator range (its bias plus every tap's
+ * term range) and the one format that holds them all (and zero).
+ */
+export function channelAccRanges(
+  outC: number,
+  weightsOf: (oc: number) => Iterable<Po2>,
+  biasAcc: (oc: number) => bigint,
+  act: QFormat,
+  accFrac: number,
+  mode: AccumulateMode,
+): { channelRanges: [bigint, bigint][]; fmt: QFormat } {
+  const channelRanges = Array.from({ length: outC }, (_, oc): [bigint, bigint] => {
+    let lo = biasAcc(oc);
+    let hi = lo;
+    for (const w of weightsOf(oc)) {
+      const [a, b] = po2TermRange(w, act, accFrac, mode);
+      lo += a;
+      hi += b;
+    }
+    return [lo, hi];
+  });
+  let lo = 0n;
+  let hi = 0n;
+  for (const [a, b] of channelRanges) {
+    lo = minBig(lo, a);
+    hi = maxBig(hi, b);
+  }
+  return { channelRanges, fmt: formatForRange(lo, hi, accFrac) };
+}
+
 /** Everything about an unrolled conv-family layer that does not need hardware. */
 export interface ConvPlan {
   readonly shape: Shape3;
@@ -97,23 +128,7 @@ function planConv(inShape: Shape3, act: QFormat, kernel: number, outC: number, t
   const accFrac = accFracFor(mode, taps.flat().map((t) => t.w), act.frac, bias?.fmt.frac);
   const biasAcc = (oc: number): bigint => (bias === undefined ? 0n : alignBias(bias.raw[oc] as bigint, bias.fmt.frac, accFrac));
 
-  const channelRanges = taps.map((ts, oc): [bigint, bigint] => {
-    let lo = biasAcc(oc);
-    let hi = lo;
-    for (const t of ts) {
-      const [a, b] = po2TermRange(t.w, act, accFrac, mode);
-      lo += a;
-      hi += b;
-    }
-    return [lo, hi];
-  });
-  let lo = 0n;
-  let hi = 0n;
-  for (const [a, b] of channelRanges) {
-    lo = minBig(lo, a);
-    hi = maxBig(hi, b);
-  }
-  const fmt = formatForRange(lo, hi, accFrac);
+  const { channelRanges, fmt } = channelAccRanges(taps.length, (oc) => (taps[oc] as Tap[]).map((t) => t.w), biasAcc, act, accFrac, mode);
 
   const [H, W] = inShape;
   const shape: Shape3 = [ay.out, ax.out, outC];

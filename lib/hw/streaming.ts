@@ -29,13 +29,13 @@
  */
 import { B, Bool, Reg, RegInit, SInt, SyncReadMem, UInt, mux, when } from '../../dsl/index.ts';
 import type { BoolValue, SIntValue, UIntValue } from '../../dsl/index.ts';
-import { maxBig, minBig } from '../fixed/bigint.ts';
-import { formatForRange, formatWidth, type QFormat } from '../fixed/format.ts';
-import { EXACT, accFracFor, alignBias, po2TermRange, type AccumulateMode } from '../golden/accumulate.ts';
+import { formatWidth, type QFormat } from '../fixed/format.ts';
+import { EXACT, accFracFor, alignBias, type AccumulateMode } from '../golden/accumulate.ts';
 import type { BiasVector } from '../golden/conv.ts';
 import { convAxis } from '../golden/geometry.ts';
 import type { Po2 } from '../po2/po2.ts';
 import { po2AdderTree, po2TreeLevelsFor } from './adder-tree.ts';
+import { channelAccRanges } from './layers.ts';
 import { fitWidth } from './post.ts';
 
 export interface StreamingConvOptions {
@@ -123,26 +123,11 @@ export function streamingPlan(
   const wAt = (oc: number, ky: number, kx: number, ch: number): Po2 =>
     (depthwise ? weights[(ky * k + kx) * C + ch] : weights[((oc * k + ky) * k + kx) * C + ch]) as Po2;
   const chans = (oc: number): [number, number] => (depthwise ? [oc, oc + 1] : [0, C]);
-  const channelRanges = Array.from({ length: outC }, (_, oc): [bigint, bigint] => {
-    let lo = biasAcc(oc);
-    let hi = lo;
+  function* taps(oc: number): Generator<Po2> {
     const [c0, c1] = chans(oc);
-    for (let ky = 0; ky < k; ky++)
-      for (let kx = 0; kx < k; kx++)
-        for (let ch = c0; ch < c1; ch++) {
-          const [a, b] = po2TermRange(wAt(oc, ky, kx, ch), act, accFrac, o.mode);
-          lo += a;
-          hi += b;
-        }
-    return [lo, hi];
-  });
-  let lo = 0n;
-  let hi = 0n;
-  for (const [a, b] of channelRanges) {
-    lo = minBig(lo, a);
-    hi = maxBig(hi, b);
+    for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) for (let ch = c0; ch < c1; ch++) yield wAt(oc, ky, kx, ch);
   }
-  const fmt = formatForRange(lo, hi, accFrac);
+  const { channelRanges, fmt } = channelAccRanges(outC, taps, biasAcc, act, accFrac, o.mode);
   let levels = 0;
   if (o.pipelineEvery > 0) {
     // Which kernel rows (columns) fall inside the frame, per output row (column): a few distinct masks.

@@ -231,13 +231,19 @@ export interface GoldenTrace {
   readonly features: FixedTensor;
 }
 
+/** Residual blocks: their project layer's index -> the index of the block's first layer (whose input is added). */
+export function residualSources(net: MobileNetV2Net): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const b of net.blocks) if (b.residual) m.set(b.layers[b.layers.length - 1] as number, b.layers[0] as number);
+  return m;
+}
+
 /** The golden model of `net` on one image (HWC, net.act format). */
 export function mobileNetV2Golden(net: MobileNetV2Net, image: FixedTensor): GoldenTrace {
   const [H, W, C] = net.inputShape;
   if (image.shape[0] !== H || image.shape[1] !== W || image.shape[2] !== C) throw new RangeError(`mobileNetV2Golden: image ${image.shape.join('x')}, expected ${H}x${W}x${C}`);
   const outs: FixedTensor[] = [];
-  const residualOf = new Map<number, number>(); // project layer index -> index of the block's first layer
-  for (const b of net.blocks) if (b.residual) residualOf.set(b.layers[b.layers.length - 1] as number, b.layers[0] as number);
+  const residualOf = residualSources(net);
   let x = image;
   net.layers.forEach((l, i) => {
     const acc = convAcc(x, l, net);

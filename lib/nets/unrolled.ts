@@ -9,7 +9,7 @@
 import { EXACT } from '../golden/accumulate.ts';
 import { conv2dHw, depthwiseHw, layerOutputHw, pointwiseHw, residualAddHw, type AccHwTensor, type HwTensor } from '../hw/layers.ts';
 import { globalAvgPoolHw } from '../hw/pool.ts';
-import type { MobileNetV2Net, NetLayer } from './mobilenetv2.ts';
+import { residualSources, type MobileNetV2Net, type NetLayer } from './mobilenetv2.ts';
 
 function convAccHw(x: HwTensor, l: NetLayer, net: MobileNetV2Net): AccHwTensor {
   const s = l.spec;
@@ -26,8 +26,7 @@ export function mobileNetV2Unrolled(net: MobileNetV2Net, image: HwTensor): HwTen
   const [H, W, C] = net.inputShape;
   if (image.shape[0] !== H || image.shape[1] !== W || image.shape[2] !== C) throw new RangeError(`mobileNetV2Unrolled: image ${image.shape.join('x')}, expected ${H}x${W}x${C}`);
   if (net.pipelineEvery !== 0) throw new RangeError('mobileNetV2Unrolled: the unrolled form is combinational; build the net with pipelineEvery 0');
-  const residualOf = new Map<number, number>(); // project layer index -> the block's first layer
-  for (const b of net.blocks) if (b.residual) residualOf.set(b.layers[b.layers.length - 1] as number, b.layers[0] as number);
+  const residualOf = residualSources(net);
   const outs: HwTensor[] = [];
   let x = image;
   net.layers.forEach((l, i) => {
