@@ -22,8 +22,7 @@ import {
   residualFifoDepth,
   signedWidth,
   streamLayerOutput,
-  streamingConv2d,
-  streamingDepthwise,
+  streamingLayerConv,
   streamingGlobalAvgPool,
   streamingResidualAdd,
   type LeadOptions,
@@ -178,7 +177,6 @@ function netUnits(net: MobileNetV2Net, shared: Shared = newShared()): Unit[] {
   const act = net.act;
   const aw = formatWidth(act);
   const units: Unit[] = [];
-  const lineBuffer = (net as { readonly lineBuffer?: string }).lineBuffer;
   const lastOf = new Map<number, { feature: number; first: number; layers: readonly number[] }>();
   for (const b of net.blocks) if (b.residual) lastOf.set(b.layers[b.layers.length - 1] as number, { feature: b.feature, first: b.layers[0] as number, layers: b.layers });
   net.layers.forEach((l, i) => {
@@ -195,21 +193,10 @@ function netUnits(net: MobileNetV2Net, shared: Shared = newShared()): Unit[] {
         name: moduleName(units.length, name),
         body: () => {
           const io = inputs(l.inShape[2], aw, 'in_x', 'in_valid');
-          const opts = {
-            height: l.inShape[0],
-            width: l.inShape[1],
-            padding: sp.padding === 'same' ? ('same' as const) : ('valid' as const),
-            stride: sp.stride,
-            mode: net.mode,
-            pipelineEvery: net.pipelineEvery,
-            // The line buffer form, on nets that have one (as mobileNetV2Hw passes it).
-            ...(lineBuffer === undefined ? {} : { lineBuffer: lineBuffer as never }),
-            ...(l.bias ? { bias: l.bias } : {}),
-          };
-          const r: StreamingConvResult = sp.kind === 'depthwise' ? streamingDepthwise(io, act, l.weights, sp.kernel, opts) : streamingConv2d(io, act, l.weights, l.outChannels, sp.kernel, opts);
+          const r = streamingLayerConv(net, l, io);
           shared.latency.set(i, r.latency);
           shared.stageLatency.set(name, r.latency);
-          shared.leads.set(i, { kernel: sp.kernel, padding: opts.padding, width: opts.width, latency: r.latency });
+          shared.leads.set(i, { kernel: sp.kernel, padding: sp.padding === 'same' ? 'same' : 'valid', width: l.inShape[1], latency: r.latency });
           if (residualProject) {
             shared.main.set(i, { fmt: r.fmt, widths: r.acc.map((v) => v.width), ranges: r.channelRanges });
             outputs(r.outValid, r.acc, 'out_acc', i === 0 ? r.ready : undefined);

@@ -28,7 +28,7 @@ import { globalAvgPool } from '../golden/pool.ts';
 import { layerOutput } from '../golden/post.ts';
 import { residualAdd } from '../golden/residual.ts';
 import type { FixedTensor, Shape3 } from '../golden/tensor.ts';
-import { streamingConv2d, streamingDepthwise, type LineBufferForm, type StreamingConvResult } from '../hw/streaming.ts';
+import { streamingConv2d, streamingDepthwise, type LineBufferForm, type StreamingConvPorts, type StreamingConvResult } from '../hw/streaming.ts';
 import {
   convStream,
   residualFifoDepth,
@@ -263,6 +263,22 @@ export function mobileNetV2Golden(net: MobileNetV2Net, image: FixedTensor): Gold
 // ---------------------------------------------------------------------------
 // Hardware
 
+/** Layer `l` of `net` as a streaming conv on `io` (the options mobileNetV2Hw uses; also for building a layer alone). */
+export function streamingLayerConv(net: MobileNetV2Net, l: NetLayer, io: StreamingConvPorts): StreamingConvResult {
+  const sp = l.spec;
+  const opts = {
+    height: l.inShape[0],
+    width: l.inShape[1],
+    padding: sp.padding === 'same' ? ('same' as const) : ('valid' as const),
+    stride: sp.stride,
+    mode: net.mode,
+    pipelineEvery: net.pipelineEvery,
+    lineBuffer: net.lineBuffer,
+    ...(l.bias ? { bias: l.bias } : {}),
+  };
+  return sp.kind === 'depthwise' ? streamingDepthwise(io, net.act, l.weights, sp.kernel, opts) : streamingConv2d(io, net.act, l.weights, l.outChannels, sp.kernel, opts);
+}
+
 /** One streaming stage of the schedule (see README). */
 export interface StageInfo {
   readonly name: string;
@@ -349,19 +365,8 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
   let leads: LeadOptions[] = [];
   net.layers.forEach((l, i) => {
     const sp = l.spec;
-    const opts = {
-      height: l.inShape[0],
-      width: l.inShape[1],
-      padding: sp.padding === 'same' ? ('same' as const) : ('valid' as const),
-      stride: sp.stride,
-      mode: net.mode,
-      pipelineEvery: net.pipelineEvery,
-      lineBuffer: net.lineBuffer,
-      ...(l.bias ? { bias: l.bias } : {}),
-    };
     const io = { valid: s.valid, pixel: s.pixel };
-    const conv = (x: typeof io): StreamingConvResult =>
-      sp.kind === 'depthwise' ? streamingDepthwise(x, act, l.weights, sp.kernel, opts) : streamingConv2d(x, act, l.weights, l.outChannels, sp.kernel, opts);
+    const conv = (x: typeof io): StreamingConvResult => streamingLayerConv(net, l, x);
     const r = hwOpts.layerModules ? convModule(`${sp.role}_${sp.feature}`, io, conv) : conv(io);
     if (r.outHeight !== l.outShape[0] || r.outWidth !== l.outShape[1]) throw new Error(`mobileNetV2Hw: ${sp.weightKey}: streaming output ${r.outHeight}x${r.outWidth}, topology ${l.outShape[0]}x${l.outShape[1]}`);
     const name = stageName(l);
@@ -373,7 +378,7 @@ export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: Bool
       skip = { valid: s.valid.and(r.ready), pixel: s.pixel, fmt: s.fmt };
       leads = [];
     }
-    if (skip) leads.push({ kernel: sp.kernel, padding: opts.padding, width: opts.width, latency: r.latency });
+    if (skip) leads.push({ kernel: sp.kernel, padding: sp.padding === 'same' ? 'same' : 'valid', width: l.inShape[1], latency: r.latency });
     const stage: StageInfo = { name, inShape: l.inShape, outShape: l.outShape, latency: r.latency, adders: r.adders };
     stages.push(stage);
     hwOpts.onLayer?.(i, stage);
