@@ -24,9 +24,9 @@ import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rm
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Bool, IO, Input, Output, SInt, defineModule, elaborate, emitVerilog, findFirtool } from '../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../dsl/index.ts';
-import { formatWidth, mobileNetV2Hw, mobileNetV2Net, qformat, randomLayerWeights, type MobileNetV2Net } from '../lib/index.ts';
+import { defineModule, elaborate, emitVerilog, findFirtool } from '../dsl/index.ts';
+import { streamingPorts } from '../designs/mobilenetv2.ts';
+import { mobileNetV2Net, qformat, randomLayerWeights, type MobileNetV2Net } from '../lib/index.ts';
 
 function flag(argv: string[], name: string, fallback: number): number {
   const hit = argv.find((a) => a.startsWith(`--${name}=`));
@@ -194,37 +194,23 @@ export default async function run(opts: { json: boolean; argv: string[] }): Prom
     log(`scale: ${net.layers.length} conv layers, ${total} weights, ${nonzero} nonzero (random weights ${weightsSeconds.toFixed(1)} s)`);
 
     let treeAdders = 0;
-    const aw = formatWidth(net.act);
     const Top = defineModule({
       name: 'MobileNetV2',
       body: () => {
-        const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-        for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
-        const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
         const tl = performance.now();
         let tPrev = tl;
-        const hw = mobileNetV2Hw(
-          net,
-          { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) },
-          {
-            layerModules,
-            onLayer: (i, st) => {
-              treeAdders += st.adders ?? 0;
-              const now = performance.now();
-              log(
-                `scale: elaborated layer ${i + 1}/${net.layers.length} ${st.name} ${st.inShape.join('x')} -> ${st.outShape.join('x')}` +
-                  ` (${st.adders ?? '?'} adders, ${((now - tPrev) / 1000).toFixed(1)} s, total ${((now - tl) / 1000).toFixed(1)} s, rss ${gb(process.memoryUsage.rss())})`,
-              );
-              tPrev = now;
-            },
+        return streamingPorts(net, {
+          layerModules,
+          onLayer: (i, st) => {
+            treeAdders += st.adders ?? 0;
+            const now = performance.now();
+            log(
+              `scale: elaborated layer ${i + 1}/${net.layers.length} ${st.name} ${st.inShape.join('x')} -> ${st.outShape.join('x')}` +
+                ` (${st.adders ?? '?'} adders, ${((now - tPrev) / 1000).toFixed(1)} s, total ${((now - tl) / 1000).toFixed(1)} s, rss ${gb(process.memoryUsage.rss())})`,
+            );
+            tPrev = now;
           },
-        );
-        const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
-        hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
-        const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
-        (out.in_ready as BoolValue).connect(hw.ready);
-        (out.out_valid as BoolValue).connect(hw.features.valid);
-        hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+        });
       },
     });
 

@@ -23,6 +23,7 @@ import {
   type ImportedMobileNetV2,
   type LayerWeightSource,
   type LineBufferForm,
+  type MobileNetV2HwOptions,
   type MobileNetV2Net,
   type QFormat,
 } from '../lib/index.ts';
@@ -121,6 +122,25 @@ export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
   return mobileNetV2Build(p).net;
 }
 
+/**
+ * The streaming form's ports (see the top of this file) around mobileNetV2Hw;
+ * `hwOpts` for a caller that wants per-layer progress or a module per layer.
+ */
+export function streamingPorts(net: MobileNetV2Net, hwOpts?: MobileNetV2HwOptions): Record<string, SIntValue | BoolValue> {
+  const aw = formatWidth(net.act);
+  const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
+  for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
+  const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
+  const hw = mobileNetV2Hw(net, { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) }, hwOpts);
+  const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
+  hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
+  const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
+  (out.in_ready as BoolValue).connect(hw.ready);
+  (out.out_valid as BoolValue).connect(hw.features.valid);
+  hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+  return { ...io, ...out };
+}
+
 /** The unrolled form's ports: in_x_<(y*W + x)*3 + c> (HWC), out_y_0 .. out_y_{k_fe-1}, combinational. */
 function unrolledPorts(net: MobileNetV2Net): Record<string, SIntValue> {
   const aw = formatWidth(net.act);
@@ -143,19 +163,8 @@ export const MobileNetV2 = defineModule({
     const net = mobileNetV2FromParams(p);
     if (p.form === 'unrolled') return unrolledPorts(net);
     if (p.form !== 'streaming') throw new RangeError(`form must be 'streaming' or 'unrolled', got '${p.form}'`);
-    const aw = formatWidth(net.act);
-    const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-    for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
-    const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
-    const hw = mobileNetV2Hw(net, { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) });
-    const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
-    hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
-    const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
-    (out.in_ready as BoolValue).connect(hw.ready);
-    (out.out_valid as BoolValue).connect(hw.features.valid);
-    hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
     // Returned so a parent (HaShiFix, HaShiFlex) can wire an instance by port name.
-    return { ...io, ...out };
+    return streamingPorts(net);
   },
 });
 

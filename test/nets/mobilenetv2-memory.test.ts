@@ -6,10 +6,9 @@
 // Also with every conv layer in a module of its own (mobileNetV2Hw's layerModules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
-import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
-import { Bool, IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
-import { Prng, formatWidth, mobileNetV2Golden, mobileNetV2Hw, randomTensor, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
+import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, streamingPorts, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
+import { defineModule } from '../../dsl/index.ts';
+import { Prng, mobileNetV2Golden, randomTensor, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
 
 const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, lineBuffer: 'memory' };
 
@@ -66,20 +65,7 @@ describe('MobileNetV2 with memory line buffers in Verilator', () => {
 /** The design file's ports, with mobileNetV2Hw's layerModules. */
 const Layered = defineModule({
   name: 'MobileNetV2Layered',
-  body: () => {
-    const net = mobileNetV2FromParams(PARAMS);
-    const aw = formatWidth(net.act);
-    const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-    for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
-    const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
-    const hw = mobileNetV2Hw(net, { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) }, { layerModules: true });
-    const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
-    hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
-    const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
-    (out.in_ready as BoolValue).connect(hw.ready);
-    (out.out_valid as BoolValue).connect(hw.features.valid);
-    hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
-  },
+  body: () => streamingPorts(mobileNetV2FromParams(PARAMS), { layerModules: true }),
 });
 
 describe('MobileNetV2 with a module per conv layer in Verilator', () => {
