@@ -56,3 +56,4 @@ export * from './weights/forward.ts';
 export * from './throughput/model.ts';
 export * from './nets/classifier.ts';
 export * from './nets/unrolled.ts';
+export * from './nets/graph.ts';
