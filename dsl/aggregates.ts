@@ -3,8 +3,8 @@
 import { HashiError } from './errors.ts';
 import type { Operand, SubAccess, SubField, SubIndex } from './ir.ts';
 import { captureLocator } from './locator.ts';
-import type { BundleType, FieldSpec, FlippedType, HwType, VecType } from './types.ts';
-import { describeType, passive } from './types.ts';
+import type { BundleType, FieldSpec, FlippedType, HwType, MixedVecType, VecType } from './types.ts';
+import { describeType, isMixedVec, passive } from './types.ts';
 import { Wire } from './state.ts';
 import type { ValueOf } from './value-of.ts';
 import { Data, UInt, registerAggregateWrapper, wrap } from './values.ts';
@@ -41,6 +41,16 @@ export function Vec<T extends HwType>(length: number, element: T): VecType<T> {
   return { kind: 'vec', length, element, width: length * element.width };
 }
 
+/** A vec of per-element types (Chisel's MixedVec): `MixedVec([UInt(8), SInt(4)])`; element 0 is least significant in asUInt, as in a Vec. */
+export function MixedVec<const E extends readonly HwType[]>(elements: E): MixedVecType<E> {
+  if (elements.length < 1) {
+    throw new HashiError('MixedVec([]) needs at least one element', 'give the type of each element', captureLocator(), 'bad-width');
+  }
+  const fields: Record<string, FieldSpec> = {};
+  elements.forEach((e, i) => (fields[String(i)] = e));
+  return { kind: 'bundle', fields, width: elements.reduce((w, e) => w + e.width, 0), elements };
+}
+
 /** A bundle value; its fields appear as typed properties. */
 export class BundleValue<F extends Record<string, FieldSpec> = Record<string, FieldSpec>> extends Data {
   constructor(ref: Operand) {
@@ -61,6 +71,30 @@ export class BundleValue<F extends Record<string, FieldSpec> = Record<string, Fi
   get fields(): Record<keyof F, Data> {
     const t = this.ref.type as BundleType<F>;
     return Object.fromEntries(Object.keys(t.fields).map((k) => [k, (this as unknown as Record<string, Data>)[k]])) as Record<keyof F, Data>;
+  }
+}
+
+/** A MixedVec value: `at(i)` is typed by element i's type. */
+export class MixedVecValue<E extends readonly HwType[] = readonly HwType[]> extends BundleValue {
+  get length(): number {
+    return (this.ref.type as MixedVecType<E>).elements.length;
+  }
+
+  /** Element `i` (a constant: elements differ in type, so there is no hardware index). */
+  at<I extends number>(i: I): ValueOf<E[I]> {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new HashiError(`index ${i} is out of range for a MixedVec of ${this.length}`, `use an index from 0 to ${this.length - 1}`, captureLocator(), 'vec-index-out-of-range');
+    }
+    return (this as unknown as Record<string, ValueOf<E[I]>>)[String(i)]!;
+  }
+
+  toArray(): { [K in keyof E]: ValueOf<E[K]> } {
+    return Array.from({ length: this.length }, (_, i) => this.at(i)) as { [K in keyof E]: ValueOf<E[K]> };
+  }
+
+  /** All bits as one UInt; element 0 is least significant (as in a Vec). */
+  override asUInt(): UInt {
+    return concatBits((this.toArray() as readonly Data[]).slice().reverse());
   }
 }
 
@@ -118,7 +152,9 @@ export function asTypeOf<T extends HwType>(type: T, bits: UInt): ValueOf<T> {
   const w = Wire(t) as unknown as Data;
   let lsb = 0;
   const fill = (d: Data, ty: HwType): void => {
-    if (ty.kind === 'bundle') {
+    if (isMixedVec(ty)) {
+      ty.elements.forEach((e, i) => fill((d as unknown as Record<string, Data>)[String(i)]!, e)); // element 0 is least significant
+    } else if (ty.kind === 'bundle') {
       const fields = Object.entries(ty.fields).reverse(); // last field is least significant
       for (const [k, f] of fields) fill((d as unknown as Record<string, Data>)[k]!, f.kind === 'flip' ? f.type : f);
     } else if (ty.kind === 'vec') {
@@ -133,4 +169,4 @@ export function asTypeOf<T extends HwType>(type: T, bits: UInt): ValueOf<T> {
   return w as unknown as ValueOf<T>;
 }
 
-registerAggregateWrapper((ref) => (ref.type.kind === 'bundle' ? new BundleValue(ref) : new VecValue(ref)));
+registerAggregateWrapper((ref) => (ref.type.kind === 'bundle' ? (isMixedVec(ref.type) ? new MixedVecValue(ref) : new BundleValue(ref)) : new VecValue(ref)));

@@ -1,6 +1,6 @@
 // hashi's language: the public API. Everything else in dsl/ is internal.
 export { UInt, SInt, Bool, Clock, Reset, AsyncReset } from './types.ts';
-export type { HwType, BundleType, VecType, FlippedType, FieldSpec } from './types.ts';
+export type { HwType, BundleType, VecType, MixedVecType, FlippedType, FieldSpec } from './types.ts';
 export {
   Data,
   DontCare,
@@ -16,7 +16,7 @@ export {
 } from './values.ts';
 export type { Scalar } from './values.ts';
 export { IO, Input, Output } from './io.ts';
-export { Bundle, Vec, Flipped, BundleValue, VecValue, asTypeOf } from './aggregates.ts';
+export { Bundle, Vec, MixedVec, Flipped, BundleValue, VecValue, MixedVecValue, asTypeOf } from './aggregates.ts';
 export type { BundleOf } from './value-of.ts';
 export type { IOValues, PortSpec, ValueOf } from './io.ts';
 export { Wire, Reg, RegInit, RegNext } from './state.ts';
@@ -33,15 +33,15 @@ export { Cat, Fill, asBools, PopCount, UIntToOH, OHToUInt, PriorityEncoder, Prio
 export { MuxCase, MuxLookup } from './util/mux.ts';
 export { RegEnable, ShiftRegister, Counter } from './util/sequential.ts';
 export type { CounterHandle } from './util/sequential.ts';
-export { Valid, Decoupled, Queue, QueueModule } from './util/handshake.ts';
-export type { ValidType, DecoupledType } from './util/handshake.ts';
+export { Valid, Decoupled, Stream, fire, Queue, QueueModule } from './util/handshake.ts';
+export type { ValidType, DecoupledType, StreamOptions } from './util/handshake.ts';
 
 export type { WhenChain } from './when.ts';
 export { defineModule, defineRawModule, elaborate, instance, isModuleDef, resolveParams } from './module.ts';
 export { defineExtModule, isExtModuleDef } from './ext-module.ts';
 export type { ExtModuleDef, ExtModuleSpec } from './ext-module.ts';
 export { withClock, withReset, withClockAndReset } from './clock-domains.ts';
-export type { ModuleDef, ModuleSpec, Params, ParamValue } from './module.ts';
+export type { IOOf, ModuleDef, ModuleSpec, Params, ParamValue } from './module.ts';
 export type { CircuitIR as Circuit } from './ir.ts';
 export { HashiError } from './errors.ts';
 export { setProjectRoot } from './locator.ts';

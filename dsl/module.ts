@@ -41,6 +41,10 @@ export interface ModuleDef<P extends Params = Params, IO = unknown> {
   readonly loc: SourceLoc | undefined;
 }
 
+/** The IO an instance of `D` has (what its body returns): `IOOf<typeof Counter>`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type IOOf<D> = D extends ModuleDef<any, infer IO> ? IO : never;
+
 /** A module with an implicit `clock` and `reset` (synchronous unless `reset: 'async'`), like Chisel's Module. */
 // Internal: a definition of any parameter and IO types (parameters are contravariant).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,6 +3,7 @@
 // simulator harness or another tool needs, without the IR.
 import type { ModuleIR } from './ir.ts';
 import type { HwType } from './types.ts';
+import { isMixedVec } from './types.ts';
 
 export interface PortInfo {
   readonly name: string;
@@ -38,10 +39,11 @@ export function flatNames(name: string, t: HwType): string[] {
   return [name];
 }
 
-/** A port's shape with the flat SystemVerilog name at each leaf: bundles as objects, vecs as arrays. */
+/** A port's shape with the flat SystemVerilog name at each leaf: bundles as objects, vecs and mixed vecs as arrays. */
 export type PortTree = string | PortTree[] | { readonly [field: string]: PortTree };
 
 function treeOf(name: string, t: HwType): PortTree {
+  if (isMixedVec(t)) return t.elements.map((e, i) => treeOf(`${name}_${i}`, e));
   if (t.kind === 'bundle') return Object.fromEntries(Object.entries(t.fields).map(([f, s]) => [f, treeOf(`${name}_${f}`, s.kind === 'flip' ? s.type : s)]));
   if (t.kind === 'vec') return Array.from({ length: t.length }, (_, i) => treeOf(`${name}_${i}`, t.element));
   return name;

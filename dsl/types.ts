@@ -52,7 +52,19 @@ export interface VecType<T extends HwType = HwType> {
   readonly width: number;
 }
 
+/**
+ * A vec whose elements each have their own type (Chisel's MixedVec): a bundle
+ * with fields '0', '1', ... (flat names x_0, x_1, ... as a Vec's), `elements` its types.
+ */
+export interface MixedVecType<E extends readonly HwType[] = readonly HwType[]> extends BundleType {
+  readonly elements: E;
+}
+
 export type HwType = GroundType | BundleType | VecType;
+
+export function isMixedVec(t: HwType): t is MixedVecType {
+  return t.kind === 'bundle' && 'elements' in t;
+}
 
 /** Largest width hashi accepts for one ground value (FIRRTL tools handle far less well beyond). */
 export const MAX_WIDTH = 1 << 16;
@@ -111,6 +123,7 @@ export function firrtlType(t: HwType): string {
 }
 
 export function describeType(t: HwType): string {
+  if (isMixedVec(t)) return `MixedVec(${t.elements.map(describeType).join(', ')})`;
   if (t.kind === 'bundle') return `Bundle{${Object.keys(t.fields).join(', ')}}`;
   if (t.kind === 'vec') return `Vec(${t.length}, ${describeType(t.element)})`;
   if (t.kind === 'uint') return 'bool' in t ? 'Bool' : `UInt(${t.width})`;

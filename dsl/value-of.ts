@@ -1,6 +1,6 @@
 // The value class TypeScript infers for each hardware type, zod-style.
-import type { BundleValue, VecValue } from './aggregates.ts';
-import type { BoolType, BundleType, ClockType, FieldSpec, FlippedType, HwType, SIntType, UIntType, VecType } from './types.ts';
+import type { BundleValue, MixedVecValue, VecValue } from './aggregates.ts';
+import type { BoolType, BundleType, ClockType, FieldSpec, FlippedType, HwType, MixedVecType, SIntType, UIntType, VecType } from './types.ts';
 import type { Bool, Clock, Reset, SInt, UInt } from './values.ts';
 
 type Unflip<S> = S extends FlippedType<infer T> ? T : S;
@@ -17,7 +17,9 @@ export type ValueOf<T extends HwType> = T extends BoolType
       ? SInt
       : T extends ClockType
         ? Clock
-        : T extends BundleType<infer F>
+        : T extends MixedVecType<infer E>
+          ? MixedVecValue<E>
+          : T extends BundleType<infer F>
           ? BundleOf<F>
           : T extends VecType<infer E>
             ? VecValue<E>

@@ -1,13 +1,15 @@
 // The typed view of a simulated design's ports: `sim.io` mirrors the module's
 // IO declaration, bundles as nested objects and vecs as arrays, with a port
 // handle (poke/peek/expect) at every leaf.
-import type { BundleValue, Data, PortTree, ValueOf, VecValue } from '../dsl/index.ts';
+import type { BundleValue, Data, HwType, MixedVecValue, PortTree, ValueOf, VecValue } from '../dsl/index.ts';
 import type { PortHandle, Simulator } from './simulator.ts';
 
 export type SimIO<T> =
   T extends VecValue<infer E>
     ? SimIO<ValueOf<E>>[]
-    : T extends BundleValue
+    : T extends MixedVecValue<infer E>
+      ? { readonly [K in keyof E]: SimIO<ValueOf<E[K] & HwType>> }
+      : T extends BundleValue
       ? { readonly [K in Exclude<keyof T, keyof BundleValue>]: SimIO<T[K]> }
       : T extends Data
         ? PortHandle

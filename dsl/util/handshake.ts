@@ -6,7 +6,7 @@ import { defineModule, instance } from '../module.ts';
 import { RegInit, Wire } from '../state.ts';
 import { Bool, UInt } from '../types.ts';
 import type { BundleType, FlippedType, HwType } from '../types.ts';
-import type { Data, UInt as UIntValue } from '../values.ts';
+import type { Bool as BoolValue, Data, UInt as UIntValue } from '../values.ts';
 import type { BundleOf } from '../value-of.ts';
 import { when } from '../when.ts';
 import { HashiError } from '../errors.ts';
@@ -23,6 +23,27 @@ export function Valid<T extends HwType>(bits: T): ValidType<T> {
 /** A ready/valid handshake: a transfer happens on a cycle where both are high. Producer's view. */
 export function Decoupled<T extends HwType>(bits: T): DecoupledType<T> {
   return Bundle({ valid: Bool(), ready: Flipped(Bool()), bits });
+}
+
+export interface StreamOptions {
+  /** The consumer always accepts: no `ready` wire, so the stream is a Valid (Amaranth's always_ready). */
+  readonly alwaysReady?: boolean;
+}
+
+/**
+ * A typed stream of `payload` (Amaranth's lib.stream, Chisel's DecoupledIO):
+ * a Decoupled(payload) with backpressure, or a Valid(payload) when the consumer
+ * is always ready. Producer's view; `Input(Stream(...))` is the consumer's side.
+ */
+export function Stream<T extends HwType>(payload: T, opts: { readonly alwaysReady: true }): ValidType<T>;
+export function Stream<T extends HwType>(payload: T, opts?: { readonly alwaysReady?: false }): DecoupledType<T>;
+export function Stream<T extends HwType>(payload: T, opts: StreamOptions = {}): ValidType<T> | DecoupledType<T> {
+  return opts.alwaysReady ? Valid(payload) : Decoupled(payload);
+}
+
+/** True on a cycle where `s` transfers its payload: valid and (if it has one) ready. */
+export function fire(s: { readonly valid: BoolValue; readonly ready?: BoolValue }): BoolValue {
+  return s.ready === undefined ? s.valid : s.valid.and(s.ready);
 }
 
 /** A FIFO of `entries` words of `width` bits, ready/valid on both sides. */
