@@ -3,6 +3,9 @@
 // large designs retains millions of small objects, and this cuts GC time by
 // about 30 %): enable TypeScript loading for design
 // files, then automatic naming (registered after tsx, so its hooks run first).
+// In hashi's checkout it runs the TypeScript sources; an installed package has
+// only the compiled JavaScript in dist/ (see scripts/build-package.mjs).
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 // Output piped into `head` and the like: a closed pipe ends the command quietly.
@@ -13,8 +16,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const fromSources = existsSync(new URL('./main.ts', import.meta.url));
+const at = (/** @type {string} */ path) => new URL(fromSources ? `../${path}.ts` : `../dist/${path}.js`, import.meta.url).href;
+
 register();
-const { registerNamingLoader } = await import('../dsl/naming/register.ts');
+const { registerNamingLoader } = /** @type {typeof import('../dsl/naming/register.ts')} */ (await import(at('dsl/naming/register')));
 registerNamingLoader();
-const { main } = await import('./main.ts');
+const { main } = /** @type {typeof import('./main.ts')} */ (await import(at('cli/main')));
 process.exitCode = await main(process.argv.slice(2));

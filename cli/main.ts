@@ -26,6 +26,33 @@ function program(): Command {
     });
 
   cli
+    .command('setup')
+    .description('bring in the toolchain (Verilator, Yosys, Icarus Verilog from apt-get; CIRCT firtool with Maven), idempotently')
+    .action(async () => {
+      const { setupCommand } = await import('./setup.ts');
+      setupCommand();
+    });
+
+  cli
+    .command('doctor')
+    .description('what hashi finds (tools, versions, where) and what is missing, with the fix; exit code 1 when something is missing')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const { doctorCommand } = await import('./setup.ts');
+      doctorCommand(opts);
+    });
+
+  cli
+    .command('init')
+    .description('create a project that uses hashi: package.json, tsconfig.json, vitest config, a design and its test')
+    .argument('[dir]', 'project folder (created if missing)', '.')
+    .option('--hashi <spec>', 'the dependency to write for hashi (default: this hashi: its folder, or its version when installed)')
+    .action(async (dir: string, opts: { hashi?: string }) => {
+      const { initCommand } = await import('./setup.ts');
+      initCommand(dir, opts);
+    });
+
+  cli
     .command('demo')
     .description('the main job: a HaShiFlex MobileNetV2 built, simulated bit-exact against its golden model, re-targeted through the NPU weight port; area and throughput report')
     .option('--blocks <n>', 'inverted residual blocks of 17 in the extractor', '7')

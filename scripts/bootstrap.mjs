@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Brings a fresh machine to a working hashi toolchain, and does nothing slow
+// Brings a fresh machine to a working hashi toolchain (`npm run bootstrap` in the
+// checkout, `npx hashi setup` where hashi is installed), and does nothing slow
 // when everything is already in place. Plain JS with no dependencies, because it
 // runs before `npm ci`. Reports go to stderr so commands that print JSON on
 // stdout stay machine-readable.
@@ -7,13 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { firtoolPath, isSourceCheckout, packageRoot as root, pinnedFirtoolVersion } from './paths.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const firtoolVersion = /** @type {string} */ (pkg.hashi.firtoolVersion);
+const firtoolVersion = pinnedFirtoolVersion();
 
 /** @param {string} msg */
 function say(msg) {
@@ -51,7 +50,9 @@ function which(name) {
 }
 
 // ---- npm packages -----------------------------------------------------------
+// Only in hashi's checkout: an installed hashi's packages are its project's business.
 function ensureNpmPackages() {
+  if (!isSourceCheckout || !existsSync(join(root, 'package-lock.json'))) return;
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.hashi-lock-sha256');
   const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
@@ -99,9 +100,6 @@ function ensureDebianTools() {
 }
 
 // ---- CIRCT firtool from Maven Central -----------------------------------------
-function firtoolPath() {
-  return process.env.HASHI_FIRTOOL || join(root, 'tools', `firtool-${firtoolVersion}`, 'firtool');
-}
 
 /** @param {string} bin */
 function firtoolReportsVersion(bin) {
@@ -129,8 +127,9 @@ function ensureFirtool() {
   // Extract into a scratch folder, then publish with one rename, so an
   // interrupted run never leaves a half-written binary behind.
   const entry = 'org.chipsalliance/llvm-firtool/linux-x64/bin/firtool';
-  mkdirSync(join(root, 'tools'), { recursive: true });
-  const scratch = mkdtempSync(join(root, 'tools', '.firtool-'));
+  const toolsDir = dirname(dirname(bin));
+  mkdirSync(toolsDir, { recursive: true });
+  const scratch = mkdtempSync(join(toolsDir, '.firtool-'));
   const extractors = [
     ['unzip', ['-q', '-o', jar, entry, '-d', scratch]],
     ['python3', ['-m', 'zipfile', '-e', jar, scratch]],

@@ -6,12 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../scripts/paths.mjs';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
+/** `override`, else `$HASHI_SIM_CACHE`, else `sim/` in hashi's cache folder (scripts/paths.mjs). */
 export function cacheRoot(override?: string): string {
-  return path.resolve(override ?? process.env.HASHI_SIM_CACHE ?? path.join(projectRoot, '.cache', 'sim'));
+  return path.resolve(override ?? process.env.HASHI_SIM_CACHE ?? path.join(cacheDir(), 'sim'));
 }
 
 export function hashOf(parts: Array<string | Buffer>): string {

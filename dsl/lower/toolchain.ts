@@ -1,16 +1,10 @@
-// Where firtool is: $HASHI_FIRTOOL, else the pinned build that
-// `scripts/bootstrap.mjs` unpacks into tools/ (version pinned in package.json).
+// Where firtool is: $HASHI_FIRTOOL, else the pinned build that `hashi setup`
+// (scripts/bootstrap.mjs) unpacks (see scripts/paths.mjs; version pinned in package.json).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { firtoolPath, isSourceCheckout, pinnedFirtoolVersion } from '../../scripts/paths.mjs';
 
-export const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export function pinnedFirtoolVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { hashi: { firtoolVersion: string } };
-  return pkg.hashi.firtoolVersion;
-}
+export { pinnedFirtoolVersion };
 
 export interface Firtool {
   readonly path: string;
@@ -22,12 +16,12 @@ let found: Firtool | undefined;
 export function findFirtool(): Firtool {
   if (found) return found;
   const override = process.env.HASHI_FIRTOOL;
-  const path = override || join(projectDir, 'tools', `firtool-${pinnedFirtoolVersion()}`, 'firtool');
+  const path = firtoolPath();
   if (!existsSync(path)) {
     throw new Error(
       override
         ? `firtool not found at HASHI_FIRTOOL=${override}; point it at a firtool binary or unset it`
-        : `firtool not found at ${path}; run \`npm run bootstrap\` to fetch CIRCT firtool ${pinnedFirtoolVersion()}`,
+        : `firtool not found at ${path}; run \`${isSourceCheckout ? 'npm run bootstrap' : 'npx hashi setup'}\` to fetch CIRCT firtool ${pinnedFirtoolVersion()}`,
     );
   }
   const r = spawnSync(path, ['--version'], { encoding: 'utf8' });

@@ -7,18 +7,18 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../../scripts/paths.mjs';
 import { mightImportHashi } from './detect.ts';
 import { runtimeSpecifier as defaultRuntimeSpecifier } from './runtime-specifier.ts';
 import type { SpliceResult } from './splice.ts';
 import { NAMING_TRANSFORM_VERSION } from './version.ts';
 
-/** `<project>/.cache/naming`, or `$HASHI_NAMING_CACHE`; `HASHI_NAMING_CACHE=off` disables the cache. */
+/** `$HASHI_NAMING_CACHE`, else `naming/` in hashi's cache folder (scripts/paths.mjs); `HASHI_NAMING_CACHE=off` disables the cache. */
 export function namingCacheDir(): string | null {
   const env = process.env.HASHI_NAMING_CACHE;
   if (env === 'off') return null;
   if (env) return env;
-  return fileURLToPath(new URL('../../.cache/naming/', import.meta.url));
+  return join(cacheDir(), 'naming');
 }
 
 export interface CachedTransformOptions {

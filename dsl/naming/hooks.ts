@@ -2,11 +2,24 @@
 // run first): `.ts` files that import hashi get the naming transform, then
 // esbuild strips their types; everything else goes on to the next loader.
 import { readFile } from 'node:fs/promises';
-import type { LoadHook } from 'node:module';
+import type { LoadHook, ResolveHook } from 'node:module';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageEntries } from '../../scripts/paths.mjs';
 import { transformOrWarn } from './fallback.ts';
 import { isNamingCandidatePath, mightImportHashi } from './detect.ts';
 import { stripTypes } from './strip-types.ts';
+
+// `hashi` and `hashi/*` in a design resolve to the hashi running this command
+// (sources in its checkout, dist/ when installed), so there is one copy of the
+// language in the process even for a global or path-linked install.
+const fromSources = extname(fileURLToPath(import.meta.url)) === '.ts';
+const entries = packageEntries(fromSources);
+
+export const resolve: ResolveHook = (specifier, context, nextResolve) => {
+  const hit = entries.get(specifier);
+  return hit ? { url: hit, shortCircuit: true, format: 'module' } : nextResolve(specifier, context);
+};
 
 export const load: LoadHook = async (url, context, nextLoad) => {
   // A design that imports hashi is an ES module even where package.json says CommonJS
