@@ -11,7 +11,8 @@ export class QdqModelWriter {
   private count = 0;
   readonly rng: Prng;
 
-  constructor(seed: number) {
+  /** `gain`: added to every layer's largest weight exponent (keeps deeper nets' activations from fading). */
+  constructor(seed: number, readonly gain = 0) {
     this.rng = new Prng(seed);
   }
 
@@ -69,7 +70,7 @@ export class QdqModelWriter {
     const group = o.group ?? 1;
     const dims = [outC, inC / group, o.k, o.k];
     const fanIn = (inC / group) * o.k * o.k;
-    const expMax = Math.round(-Math.log2(fanIn) / 2);
+    const expMax = Math.round(-Math.log2(fanIn) / 2) + this.gain;
     const w = o.int8 === true ? this.int8Weights(dims, expMax) : this.constant(dims, this.po2Weights(dims.reduce((a, d) => a * d, 1), expMax));
     const inputs = [x, w];
     if (o.bias !== false) inputs.push(this.constant([outC], Array.from({ length: outC }, () => this.rng.int(-8, 8) / 16)));
@@ -97,8 +98,8 @@ export const ACT_FRAC = 4; // activations Q4.4 between layers
 export const IN_FRAC = 5; // the input Q3.5
 
 /**
- * ResNet-style: 3x3 stem + ReLU, 3x3/2 max pool, a stride-1 basic block (residual add, its
- * requantization written as the floor pattern), a stride-2 basic block with a 1x1/2 projection
+ * ResNet-style: 3x3 stem + ReLU, 3x3/2 max pool, a stride-1 basic block (residual add; its second
+ * conv's requantization written as the floor pattern), a stride-2 basic block with a 1x1/2 projection
  * shortcut, global average pool, flatten, Gemm. Input [1, 3, 8, 8], output [1, 10].
  */
 export function resnetStyleModel(seed = 1): Uint8Array {
@@ -106,10 +107,10 @@ export function resnetStyleModel(seed = 1): Uint8Array {
   const x = m.qdq('input', IN_FRAC);
   let t = m.qdq(m.node('Relu', [m.conv(x, 3, 4, { k: 3 })]), ACT_FRAC);
   t = m.qdq(m.node('MaxPool', [t], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), ACT_FRAC); // 4x4x4
-  // Block 1, stride 1: identity shortcut; the residual's requantization floors.
+  // Block 1, stride 1: identity shortcut; its second conv's requantization floors.
   let a = m.qdq(m.node('Relu', [m.conv(t, 4, 4, { k: 3, int8: true })]), ACT_FRAC);
-  a = m.qdq(m.conv(a, 4, 4, { k: 3 }), ACT_FRAC);
-  t = m.floorQdq(m.node('Relu', [m.node('Add', [a, t])]), ACT_FRAC);
+  a = m.floorQdq(m.conv(a, 4, 4, { k: 3 }), ACT_FRAC);
+  t = m.qdq(m.node('Relu', [m.node('Add', [a, t])]), ACT_FRAC);
   // Block 2, stride 2: 1x1/2 projection shortcut.
   let c = m.qdq(m.node('Relu', [m.conv(t, 4, 8, { k: 3, stride: 2 })]), ACT_FRAC); // 2x2x8
   c = m.qdq(m.conv(c, 8, 8, { k: 3 }), ACT_FRAC);
@@ -127,7 +128,7 @@ export function resnetStyleModel(seed = 1): Uint8Array {
  * a 1x1 head + ReLU6, global average pool, flatten, Gemm. Input [1, 3, 8, 8], output [1, 10].
  */
 export function mobileNetV2StyleModel(seed = 2): Uint8Array {
-  const m = new QdqModelWriter(seed);
+  const m = new QdqModelWriter(seed, 1);
   const x = m.qdq('input', IN_FRAC);
   let t = m.qdq(m.relu6(m.conv(x, 3, 8, { k: 3, stride: 2 })), ACT_FRAC); // 4x4x8
   // Block 1: expand 8 -> 16, depthwise, project 16 -> 8, residual.
