@@ -26,6 +26,10 @@ export * from './golden/post.ts';
 export * from './golden/pool.ts';
 export * from './golden/residual.ts';
 
+// IEEE binary16 arithmetic: the exact software model and the hardware units.
+export * from './float/fp16-model.ts';
+export * from './float/fp16.ts';
+
 // Hardened Po2 hardware (built on dsl/index.ts): adder trees, unrolled layers.
 export * from './hw/adder-tree.ts';
 export * from './hw/post.ts';
