@@ -1,3 +1,7 @@
 // The memory-stationary accelerator's library: memory plan, ring, engine, golden model.
 export * from './plan.ts';
 export * from './ring.ts';
+export * from './golden.ts';
+export * from './program.ts';
+export * from './engine.ts';
+export * from './random-net.ts';
