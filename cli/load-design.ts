@@ -29,14 +29,14 @@ export async function loadDesign(file: string, top: string | undefined): Promise
 
 /** `key=value` pairs, each value typed like the parameter's default. */
 export function parseParams(def: ModuleDef, pairs: readonly string[]): Partial<Params> {
-  const out: Record<string, ParamValue> = {};
+  const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
   const known = Object.keys(def.defaults);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects key=value, got '${pair}'`);
     const key = pair.slice(0, eq);
     const text = pair.slice(eq + 1);
-    if (!(key in def.defaults)) {
+    if (!Object.hasOwn(def.defaults, key)) {
       throw new UsageError(`unknown parameter '${key}'; ${known.length ? `the parameters are: ${known.map((k) => `${k} (default ${JSON.stringify(def.defaults[k])})`).join(', ')}` : 'this module takes none'}`);
     }
     out[key] = coerce(key, text, def.defaults[key]!);

@@ -3,10 +3,19 @@
 import { builder } from './builder.ts';
 import { HashiError } from './errors.ts';
 import { captureLocator } from './locator.ts';
-import type { Clock, Data, Reset } from './values.ts';
+import { describeType } from './types.ts';
+import { Data } from './values.ts';
+import type { Clock, Reset } from './values.ts';
 
 function scoped<T>(clock: Clock | undefined, reset: Data | undefined, fn: () => T): T {
   const b = builder('a clock or reset scope');
+  if (clock !== undefined && !(clock instanceof Data && clock.type.kind === 'clock')) {
+    const got = clock instanceof Data ? describeType(clock.type) : typeof clock;
+    throw new HashiError(`withClock needs a Clock, got ${got}`, 'pass a Clock port (Input(Clock())), or turn a 1-bit UInt into one with .asClock()', captureLocator(), 'bad-clock');
+  }
+  if (reset !== undefined && !(reset instanceof Data)) {
+    throw new HashiError(`withReset needs a hardware Bool, Reset or AsyncReset, got ${typeof reset}`, 'pass a 1-bit hardware value', captureLocator(), 'bad-reset');
+  }
   if (reset && reset.type.width !== 1) {
     throw new HashiError(`a reset must be 1 bit wide, got ${reset.type.width}`, 'pass a Bool, Reset or AsyncReset', captureLocator(), 'bad-reset');
   }

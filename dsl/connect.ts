@@ -127,6 +127,16 @@ function checkShapes(st: HwType, ss: HwType, sink: Operand, src: Operand, path: 
   const [to, from] = reversed ? [ss, st] : [st, ss];
   if (from.width > to.width) {
     const [toRef, fromRef] = reversed ? [src, sink] : [sink, src];
+    if (fromRef.kind === 'lit') {
+      // .trunc on a literal would silently keep its low bits: say what fits instead.
+      const range = to.kind === 'sint' ? `${-(1n << BigInt(to.width - 1))} to ${(1n << BigInt(to.width - 1)) - 1n}` : `0 to ${(1n << BigInt(to.width)) - 1n}`;
+      throw new HashiError(
+        `the literal ${fromRef.value} does not fit in ${describeType(to)} '${describeOperand(toRef)}${path}' (range ${range})`,
+        `use a value in that range, or widen the sink to ${from.width} bits`,
+        loc,
+        'literal-overflow',
+      );
+    }
     throw new HashiError(
       `connecting ${describeType(from)} '${describeOperand(fromRef)}${path}' to ${describeType(to)} '${describeOperand(toRef)}${path}' would silently drop ${from.width - to.width} high bit(s)`,
       `truncate explicitly, e.g. .trunc(${to.width}) to keep the low ${to.width} bits, or widen the sink`,

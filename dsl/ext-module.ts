@@ -1,7 +1,9 @@
 // External modules (black boxes): ports declared in TypeScript, behaviour in
 // Verilog the user supplies inline or as a file. Parameters become Verilog
 // parameters; each distinct set is its own FIRRTL extmodule.
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { HashiError } from './errors.ts';
 import type { ExtInfo } from './ir.ts';
 import type { Params } from './module.ts';
 import type { IOValues, PortSpec } from './io.ts';
@@ -39,9 +41,18 @@ export function isExtModuleDef(x: unknown): x is ExtModuleDef {
   return typeof x === 'object' && x !== null && (x as ExtModuleDef).kind === 'hashi.extmodule';
 }
 
-export function extSource(spec: ExtModuleSpec<Params, Record<string, PortSpec>>): ExtInfo['source'] {
+export function extSource(spec: ExtModuleSpec<Params, Record<string, PortSpec>>, loc: SourceLoc | undefined): ExtInfo['source'] {
   const v = spec.verilog;
   if (!v) return undefined;
   if ('inline' in v) return { inline: v.inline, fileName: v.fileName ?? `${spec.defname ?? spec.name}.sv` };
-  return { path: isAbsolute(v.file) ? v.file : resolve(v.file) };
+  const path = isAbsolute(v.file) ? v.file : resolve(v.file);
+  if (!existsSync(path)) {
+    throw new HashiError(
+      `the Verilog file '${v.file}' of black box '${spec.name}' does not exist (looked at ${path})`,
+      'give a path relative to the working directory or an absolute one, or pass the text with verilog: { inline: ... }',
+      loc,
+      'missing-blackbox-file',
+    );
+  }
+  return { path };
 }

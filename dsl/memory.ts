@@ -59,6 +59,18 @@ export class MemValue<T extends GroundType> {
     return port;
   }
 
+  /** A constant address past the end would wrap or read garbage in the SystemVerilog. */
+  private checkAddress(what: string, addr: unknown): void {
+    if (typeof addr !== 'number' && typeof addr !== 'bigint') return;
+    const depth = this.mem.depth;
+    if (typeof addr === 'number' && !Number.isInteger(addr)) {
+      throw new HashiError(`memory ${what} at address ${addr}: an address must be an integer`, `use an address from 0 to ${depth - 1}`, captureLocator(), 'mem-address-out-of-range');
+    }
+    if (addr < 0 || addr >= depth) {
+      throw new HashiError(`memory ${what} at address ${addr} is past the end of a memory of depth ${depth}`, `use an address from 0 to ${depth - 1}, or make the memory deeper`, captureLocator(), 'mem-address-out-of-range');
+    }
+  }
+
   private field(port: MemPort, field: MemField['field']): Data {
     const type: HwType =
       field === 'addr' ? { kind: 'uint', width: addressWidth(this.mem.depth) } : field === 'data' ? this.mem.type : { kind: 'uint', width: 1 };
@@ -68,6 +80,7 @@ export class MemValue<T extends GroundType> {
 
   /** Read at `addr`: this cycle for Mem, next cycle for SyncReadMem (only when `enable`). */
   read(addr: UInt | number, enable: Bool | boolean = true): ValueOf<T> {
+    this.checkAddress('read', addr);
     const port = this.port('reader');
     this.field(port, 'addr').connect(addr);
     this.field(port, 'en').connect(this.registerReads ? true : enable);
@@ -81,6 +94,7 @@ export class MemValue<T extends GroundType> {
 
   /** Write `data` at `addr` on the next clock edge (under the enclosing `when`s). */
   write(addr: UInt | number, data: Data | Scalar): void {
+    this.checkAddress('write', addr);
     const port = this.port('writer');
     this.field(port, 'addr').connect(addr);
     this.field(port, 'en').connect(true);

@@ -4,6 +4,7 @@ import { ModuleBuilder, builder, withBuilder } from './builder.ts';
 import { checkCombLoops, summarize } from './checks/comb-loops.ts';
 import type { CombSummary } from './checks/comb-loops.ts';
 import { checkInitialization } from './checks/initialization.ts';
+import { checkScopes } from './checks/scopes.ts';
 import type { ExtModuleDef } from './ext-module.ts';
 import { extSource, isExtModuleDef } from './ext-module.ts';
 import { IO } from './io.ts';
@@ -12,6 +13,7 @@ import type { CircuitIR, InstPort, Instance, ModuleIR, Port } from './ir.ts';
 import { NameSource, NodeTable } from './ir.ts';
 import { captureLocator, keepingLocator } from './locator.ts';
 import type { SourceLoc } from './locator.ts';
+import { svKeywords } from './sv-keywords.ts';
 import { AsyncReset, Clock, Reset } from './types.ts';
 import { Data, wrap } from './values.ts';
 
@@ -68,7 +70,7 @@ export function resolveParams<P extends Params>(def: ModuleDef<P, unknown>, give
   const out: Params = { ...def.defaults };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
-    if (!(key in def.defaults)) {
+    if (!Object.hasOwn(def.defaults, key)) {
       const known = Object.keys(def.defaults);
       throw new HashiError(
         `module '${nameOf(def)}' has no parameter '${key}'`,
@@ -91,6 +93,22 @@ function nameOf(def: AnyModuleDef, p?: Params): string {
   return typeof n === 'string' ? n : n((p ?? def.defaults) as never);
 }
 
+/** A module name is used as written in FIRRTL and SystemVerilog, or refused: firtool would otherwise rename it. */
+export function checkModuleName(name: unknown, loc: SourceLoc | undefined): string {
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new HashiError(
+      `the module name ${JSON.stringify(name)} is not a plain identifier, so firtool would rename it in the SystemVerilog`,
+      `use letters, digits and underscores, not starting with a digit${typeof name === 'string' ? ` (e.g. '${name.replace(/\W/g, '_').replace(/^(\d)/, '_$1') || 'Top'}')` : ''}`,
+      loc,
+      'bad-module-name',
+    );
+  }
+  if (svKeywords.has(name)) {
+    throw new HashiError(`the module name '${name}' is a SystemVerilog keyword, so firtool would rename it`, `choose another name, e.g. '${name}_m' or '${name[0]!.toUpperCase()}${name.slice(1)}'`, loc, 'bad-module-name');
+  }
+  return name;
+}
+
 interface Built {
   readonly ir: ModuleIR;
   readonly io: unknown;
@@ -108,14 +126,39 @@ class Elaboration {
     if (!this.summaries.has(m)) this.summaries.set(m, summarize(m, this.summaries));
   }
 
+  /** Definitions whose body is running, with their parameter keys: a module inside itself never ends. */
+  private readonly building: Array<{ def: AnyModuleDef; key: string; name: string }> = [];
+
   build(def: AnyModuleDef, params: Params): Built {
     let perDef = this.built.get(def);
     if (!perDef) this.built.set(def, (perDef = new Map()));
     const key = stableKey(params);
     const found = perDef.get(key);
     if (found) return found;
+    const name = checkModuleName(nameOf(def, params), def.loc);
+    if (this.building.some((b) => b.def === def && b.key === key)) {
+      const cycle = [...this.building.slice(this.building.findIndex((b) => b.def === def && b.key === key)).map((b) => b.name), name].join(' -> ');
+      throw new HashiError(
+        `module '${name}' instantiates itself (${cycle}) with the same parameters, which never ends`,
+        'instantiate it with different parameters that reach a base case (e.g. a smaller size), or build the repetition with a loop',
+        captureLocator(),
+        'recursive-instance',
+      );
+    }
+    if (this.building.length > 1000) {
+      throw new HashiError(`modules nest more than 1000 deep (${name} inside ${this.building.at(-1)!.name})`, 'check that a recursive generator reaches its base case', captureLocator(), 'recursive-instance');
+    }
+    this.building.push({ def, key, name });
+    try {
+      return this.buildNew(def, params, perDef, key, name);
+    } finally {
+      this.building.pop();
+    }
+  }
+
+  private buildNew(def: AnyModuleDef, params: Params, perDef: Map<string, Built>, key: string, name: string): Built {
     const resetKind = def.spec.reset ?? 'sync';
-    const ir: ModuleIR = { name: this.uniqueName(nameOf(def, params)), ports: [], body: [], nodes: new NodeTable(), loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
+    const ir: ModuleIR = { name: this.uniqueName(name), ports: [], body: [], nodes: new NodeTable(), loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
     const b = new ModuleBuilder(ir);
     if (resetKind !== 'none') {
       const clock: Port = { kind: 'port', id: b.newId(), name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
@@ -125,6 +168,7 @@ class Elaboration {
       b.reset = reset;
     }
     const io = keepingLocator(() => withBuilder(b, () => def.spec.body(params)));
+    checkScopes(ir);
     checkInitialization(ir);
     checkCombLoops(ir, this.summaries);
     const result = { ir, io };
@@ -142,14 +186,14 @@ class Elaboration {
     if (found) return found;
     const spec = def.spec;
     const ir: ModuleIR = {
-      name: this.uniqueName(spec.name),
+      name: this.uniqueName(checkModuleName(spec.name, def.loc)),
       ports: [],
       body: [],
       nodes: new NodeTable(),
       loc: def.loc,
       declCount: 0,
       implicitClockReset: false,
-      ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec) },
+      ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec, def.loc) },
     };
     const io = keepingLocator(() => withBuilder(new ModuleBuilder(ir), () => IO(spec.ports(params as never))));
     const result = { ir, io };
@@ -213,6 +257,14 @@ export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModule
     }
     wrap(ref(clock!)).connect(wrap(parent.clock));
     wrap(ref(reset!)).connect(wrap(parent.reset));
+  }
+  if ((child.io === undefined || child.io === null) && child.ir.ports.length > (child.ir.implicitClockReset ? 2 : 0)) {
+    throw new HashiError(
+      `module '${child.ir.name}' has ports but its body returned nothing, so this instance cannot reach them`,
+      `end the body of '${child.ir.name}' with 'return io' (the object IO({...}) gave)`,
+      captureLocator(),
+      'body-returns-nothing',
+    );
   }
   const io = mapIO(child.io, (d) => (d.ref.kind === 'port' && child.ir.ports.includes(d.ref) ? wrap(ref(d.ref)) : d));
   if (typeof io === 'object' && io !== null) instanceOf.set(io, inst);

@@ -32,6 +32,21 @@ export abstract class Data {
     return this.ref.type.width;
   }
 
+  // A hardware value is not a JavaScript number or string: `a == 1`, `a > b`,
+  // `a + 1` and `${a}` would compare or print the handle, never the hardware.
+  valueOf(): never {
+    return refusePrimitive(this, 'number');
+  }
+  toString(): string {
+    return refusePrimitive(this, 'string');
+  }
+  [Symbol.toPrimitive](hint: string): never {
+    return refusePrimitive(this, hint);
+  }
+  toJSON(): never {
+    return refusePrimitive(this, 'json');
+  }
+
   /** Give this value an explicit name in the FIRRTL and SystemVerilog. */
   named(name: string): this {
     if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) {
@@ -58,6 +73,22 @@ export abstract class Data {
   }
 }
 
+function refusePrimitive(d: Data, hint: string): never {
+  const what = `${describeType(d.ref.type)} '${describeOperand(d.ref)}'`;
+  if (hint === 'string' || hint === 'json') {
+    fail(
+      `the hardware value ${what} was used as a JavaScript string (a template string, String(x) or JSON); it has no value until the circuit runs`,
+      "name it with .named('x'), print it in simulation with printf('%d', x), or read it with sim.peek",
+      'hardware-as-primitive',
+    );
+  }
+  fail(
+    `the hardware value ${what} was used as a JavaScript number (==, <, >, +, -, * or Number(x)); that compares or computes with the handle, not the hardware`,
+    'use the hardware operations: .eq/.neq/.lt/.leq/.gt/.geq to compare, .add/.sub/.mul to compute, mux(c, a, b) to choose',
+    'hardware-as-primitive',
+  );
+}
+
 export function setName(ref: Operand, name: string, source: NameSource): void {
   if (ref.kind !== 'port' && ref.kind !== 'wire' && ref.kind !== 'reg' && ref.kind !== 'node') return;
   // An automatic name sticks (`const y = x` does not rename x); explicit names always apply.
@@ -72,15 +103,40 @@ function literalFor(v: Scalar, like: HwType, loc: Connect['loc']): Literal {
   if (like.kind === 'bundle' || like.kind === 'vec') {
     throw new HashiError(`a number cannot drive a ${describeType(like)}`, 'connect a value of the same type, or connect its fields one by one', loc, 'type-mismatch');
   }
-  const value = typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v);
-  if (typeof v === 'number' && !Number.isInteger(v)) {
-    throw new HashiError(`${v} is not an integer`, 'hardware literals are integers; scale fixed-point values first', loc, 'bad-literal');
-  }
+  const value = literalValue(v, loc);
   if (like.kind === 'sint') return { kind: 'lit', type: { kind: 'sint', width: sintWidthOf(value) }, value };
   if (value < 0n) {
     throw new HashiError(`${value} is negative but is used as a UInt`, 'use an SInt value, or a non-negative literal', loc, 'negative-uint-literal');
   }
   return { kind: 'lit', type: { kind: 'uint', width: uintWidthOf(value) }, value };
+}
+
+/**
+ * A JS value as a literal's integer: integers, bigints and booleans only. A
+ * number beyond 2^53 has already lost its low bits, so it is refused.
+ */
+export function literalValue(v: unknown, loc: Connect['loc'] = captureLocator()): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw new HashiError(`${v} is not an integer`, 'hardware literals are integers; scale fixed-point values first', loc, 'bad-literal');
+    if (!Number.isSafeInteger(v)) {
+      throw new HashiError(
+        `${v} is beyond 2^53 as a JavaScript number, so its low bits are already lost (it reads as ${BigInt(v)})`,
+        'write it as a bigint literal with an n suffix, e.g. 0x1234_5678_9abc_def0n or 2n ** 60n + 1n',
+        loc,
+        'unsafe-literal',
+      );
+    }
+    return BigInt(v);
+  }
+  const shown = v === undefined ? 'undefined' : v === null ? 'null' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `a ${typeof v} (${Object.prototype.toString.call(v)})`;
+  throw new HashiError(
+    `expected a hardware value or an integer here, got ${shown}`,
+    v === undefined ? 'check that the value exists: a misspelled port or field, or a function that returns nothing, gives undefined' : 'pass a hardware value (UInt, SInt, Bool, ...), an integer, a bigint or a boolean',
+    loc,
+    'bad-literal',
+  );
 }
 
 /** Make a literal of a given type, checking that the value fits. */
@@ -96,6 +152,9 @@ export function makeLiteral(value: bigint, type: UIntType | SIntType): Literal {
 }
 
 type Operable = Data | Scalar;
+
+/** The widest value hashi builds (firtool's own limit is far above any real design). */
+export const MAX_WIDTH = 1 << 20;
 
 /** Emit one primitive op as a named node in the current module. */
 // The hot path of elaboration: one call per operation, so operands and
@@ -233,11 +292,15 @@ abstract class Bits<Self extends Data> extends Data {
   /** Shift left by a constant: the result grows by n bits. */
   shl(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shl(${n}): the shift must be a non-negative integer`, 'use shr for right shifts', 'bad-shift');
+    if (this.width + n > MAX_WIDTH) {
+      fail(`shl(${n}) would make a ${this.width + n}-bit value; widths are limited to ${MAX_WIDTH} bits`, 'shift by less (a constant shift adds its amount to the width), or truncate first', 'bad-shift');
+    }
     return this.make(node(Op.shl, this.ref, undefined, undefined, 1, n));
   }
   /** Shift right by a constant: the low n bits are dropped. */
   shr(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shr(${n}): the shift must be a non-negative integer`, 'use shl for left shifts', 'bad-shift');
+    if (n > MAX_WIDTH) fail(`shr(${n}): the shift must be at most ${MAX_WIDTH}`, 'a shift by the value\'s width or more leaves nothing; use a smaller amount', 'bad-shift');
     return this.make(node(Op.shr, this.ref, undefined, undefined, 1, n));
   }
   /** Shift left by a hardware amount: grows by 2^amount.width - 1 bits. */
@@ -261,10 +324,12 @@ abstract class Bits<Self extends Data> extends Data {
   }
   /** Extend to at least `w` bits (zero- or sign-extension). */
   pad(w: number): Self {
+    if (!Number.isInteger(w) || w < 0 || w > MAX_WIDTH) fail(`pad(${w}): the width must be an integer from 0 to ${MAX_WIDTH}`, 'give the number of bits to extend to', 'bad-width');
     return this.make(node(Op.pad, this.ref, undefined, undefined, 1, w));
   }
   /** Keep the low `w` bits, keeping the signedness: the explicit truncation. */
   trunc(w: number): Self {
+    if (!Number.isInteger(w) || w < 1) fail(`trunc(${w}): the width must be a positive integer`, `give the number of low bits to keep, from 1 to ${this.width}`, 'bad-width');
     return this.make(truncate(this.ref, w));
   }
   /** Bits hi down to lo, as a UInt. */
@@ -392,14 +457,22 @@ export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Sca
 
 /** A UInt constant: `U(5)` is as wide as needed, `U(5, 8)` is 8 bits. */
 export function U(value: number | bigint, width?: number): UInt {
-  const v = BigInt(value);
+  const v = literalValue(value);
+  checkWidthArg('U', width);
   return new UInt(makeLiteral(v, { kind: 'uint', width: width ?? uintWidthOf(v < 0n ? 0n : v) }));
 }
 
 /** An SInt constant: `S(-3)` is as wide as needed, `S(-3, 8)` is 8 bits. */
 export function S(value: number | bigint, width?: number): SInt {
-  const v = BigInt(value);
+  const v = literalValue(value);
+  checkWidthArg('S', width);
   return new SInt(makeLiteral(v, { kind: 'sint', width: width ?? sintWidthOf(v) }));
+}
+
+function checkWidthArg(what: string, width: number | undefined): void {
+  if (width !== undefined && (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH)) {
+    fail(`${what}(value, ${width}): a width must be an integer from 1 to ${MAX_WIDTH}`, 'give the number of bits, or leave it out for the smallest width that fits', 'bad-width');
+  }
 }
 
 /** A Bool constant. */

@@ -16,8 +16,14 @@ function clockAndEnable(b: ModuleBuilder, what: string): { clock: Operand; enabl
 function push(kind: Verification['kind'], predicate: Bool | undefined, message: string, args: readonly Data[], exitCode = 0): void {
   const b = builder(kind);
   const loc = captureLocator();
+  if (predicate !== undefined && !(predicate instanceof Data && predicate.type.kind === 'uint' && predicate.width === 1)) {
+    const got = predicate instanceof Data ? `a ${predicate.width}-bit ${predicate.type.kind === 'sint' ? 'SInt' : predicate.type.kind === 'uint' ? 'UInt' : predicate.type.kind}` : `a JavaScript ${typeof predicate}`;
+    throw new HashiError(`${kind} needs a Bool condition, got ${got}`, 'compare to get a Bool, e.g. x.neq(0), x.orR() or x.lt(10)', loc, 'bad-condition');
+  }
   const { clock, enable } = clockAndEnable(b, kind);
   const placeholders = (message.match(/%[bcdx]/g) ?? []).length;
+  const notHw = args.findIndex((a) => !(a instanceof Data));
+  if (notHw >= 0) throw new HashiError(`${kind} argument ${notHw + 1} is not a hardware value`, 'pass hardware values for the placeholders; put constants in the message text', loc, 'bad-format');
   if (placeholders !== args.length) {
     throw new HashiError(`${kind} message has ${placeholders} placeholder(s) (%d %x %b %c) but ${args.length} argument(s)`, 'give one value per placeholder', loc, 'bad-format');
   }
