@@ -22,5 +22,14 @@ const at = (/** @type {string} */ path) => new URL(fromSources ? `../${path}.ts`
 register();
 const { registerNamingLoader } = /** @type {typeof import('../dsl/naming/register.ts')} */ (await import(at('dsl/naming/register')));
 registerNamingLoader();
+const { reportError } = /** @type {typeof import('./report-error.ts')} */ (await import(at('cli/report-error')));
+// A design's stray promise or timer that throws after its command returned is
+// reported like any other error, not as a raw stack.
+const late = (/** @type {unknown} */ err) => {
+  process.exitCode = reportError(err);
+  process.exit();
+};
+process.on('uncaughtException', late);
+process.on('unhandledRejection', late);
 const { main } = /** @type {typeof import('./main.ts')} */ (await import(at('cli/main')));
 process.exitCode = await main(process.argv.slice(2));

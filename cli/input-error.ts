@@ -6,17 +6,28 @@ import { projectDir } from './project.ts';
 
 const INTERNAL = ['dsl', 'lib', 'sim', 'cli', 'node_modules'].map((d) => `${projectDir}${sep}${d}${sep}`);
 
-export function isInputError(err: unknown): err is Error {
-  return err instanceof RangeError || (err instanceof Error && err.name === 'WeightImportError');
+export function isInputError(err: Error): boolean {
+  if (err instanceof RangeError) return !/call stack size/.test(err.message);
+  return (err.name === 'WeightImportError' || err.name === 'SafetensorsError');
 }
 
-/** The first stack frame in a file of the user's (not hashi's own layers), as path:line:col. */
-export function userFrame(err: Error): string | undefined {
+/**
+ * The first stack frame in a file of the user's (not hashi's own layers), as
+ * path:line:col; with `topOnly`, only if the error was thrown right there.
+ */
+export function userFrame(err: Error, topOnly = false): string | undefined {
   for (const line of (err.stack ?? '').split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
-    if (!m) continue;
+    const m = /(?:\(|at )((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!m) {
+      if (topOnly && /^\s+at /.test(line) && !/\(?node:/.test(line)) return undefined;
+      continue;
+    }
     const file = m[1]!.replace(/^file:\/\//, '');
-    if (INTERNAL.some((d) => file.startsWith(d)) || file.startsWith('node:')) continue;
+    if (file.startsWith('node:')) continue;
+    if (INTERNAL.some((d) => file.startsWith(d)) || file.includes(`${sep}node_modules${sep}`)) {
+      if (topOnly) return undefined;
+      continue;
+    }
     const shown = file.startsWith(projectDir + sep) ? relative(projectDir, file) : file;
     return `${shown}:${m[2]}:${m[3]}`;
   }

@@ -1,10 +1,9 @@
 // The `hashi` command line: thin glue over dsl/, sim/ and the benchmarks.
-import { Command, CommanderError } from 'commander';
-import { HashiError } from '../dsl/index.ts';
+import { Command } from 'commander';
 import { benchCommand } from './bench.ts';
 import { emitCommand } from './emit.ts';
+import { EXIT, exitCodeHelp, reportError } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
-import { isInputError, userFrame } from './input-error.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -12,11 +11,16 @@ function program(): Command {
   const cli = new Command('hashi')
     .description('hashi: hardware construction in TypeScript (FIRRTL, CIRCT firtool, SystemVerilog, Verilator)')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', exitCodeHelp);
 
   cli
     .command('emit')
     .description('elaborate a design and write <Top>.fir and SystemVerilog (default folder: build/<Top>/)')
+    .addHelpText(
+      'after',
+      '\nThe SystemVerilog goes to <out>/sv/. Files there that hashi did not write are never removed or overwritten:\nfirtool writes to a fresh folder, and only the files the last emit recorded (sv/.hashi-written) are replaced.',
+    )
     .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
     .option('--top <name>', 'module to elaborate when the file exports several')
     .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
@@ -125,22 +129,12 @@ function program(): Command {
   return cli;
 }
 
-/** Runs the CLI; returns the process exit code. */
+/** Runs the CLI; returns the process exit code (see exitCodeHelp). */
 export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv, { from: 'user' });
-    return 0;
+    return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof HashiError || err instanceof UsageError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    if (isInputError(err)) {
-      const at = userFrame(err);
-      console.error(`error: ${err.message}${at ? `\n  (from ${at})` : ''}`);
-      return 1;
-    }
-    throw err;
+    return reportError(err);
   }
 }

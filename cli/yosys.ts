@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ToolError } from '../dsl/index.ts';
 import { parseStat, type StatReport } from './yosys-stat.ts';
 
 export interface Yosys {
@@ -20,7 +21,7 @@ export function findYosys(): Yosys {
   const path = process.env.HASHI_YOSYS || 'yosys';
   const r = spawnSync(path, ['-V'], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`yosys not found (${path}): ${r.error?.message ?? r.stderr}; install it (npm run bootstrap) or set HASHI_YOSYS`);
+    throw new ToolError('yosys', `yosys not found (${path}): ${r.error?.message ?? r.stderr}`, 'install it (npm run bootstrap) or set HASHI_YOSYS');
   }
   found = { path, version: r.stdout.trim() };
   return found;
@@ -74,7 +75,7 @@ export async function runAreaScript(svFiles: readonly string[], top: string, hie
     writeFileSync(scriptPath, script);
     const started = performance.now();
     const { code, stderr } = await run(yosys.path, ['-q', '-s', scriptPath]);
-    if (code !== 0) throw new Error(`yosys failed (exit ${code}):\n${stderr.trim()}`);
+    if (code !== 0) throw new ToolError('yosys', `yosys failed (exit ${code}):\n${stderr.trim()}`, "see Yosys's message above");
     const read = (p: string): StatReport => (existsSync(p) ? parseStat(readFileSync(p, 'utf8')) : { modules: {} });
     const shown = areaScript(['<sv-files>'], top, { pre: '<pre.txt>', hier: '<hier.txt>', flat: '<flat.txt>' }, hierarchical);
     return { pre: read(out.pre), hier: read(out.hier), flat: read(out.flat), script: shown, yosysVersion: yosys.version, seconds: (performance.now() - started) / 1000 };

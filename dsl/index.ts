@@ -43,7 +43,7 @@ export type { ExtModuleDef, ExtModuleSpec } from './ext-module.ts';
 export { withClock, withReset, withClockAndReset } from './clock-domains.ts';
 export type { IOOf, ModuleDef, ModuleSpec, Params, ParamValue } from './module.ts';
 export type { CircuitIR as Circuit } from './ir.ts';
-export { HashiError } from './errors.ts';
+export { HashiError, ToolError, printable } from './errors.ts';
 export { setProjectRoot } from './locator.ts';
 export type { SourceLoc } from './locator.ts';
 export { emitFirrtl, FIRRTL_VERSION } from './emit/firrtl.ts';

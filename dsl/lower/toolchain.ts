@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { firtoolPath, isSourceCheckout, pinnedFirtoolVersion } from '../../scripts/paths.mjs';
+import { ToolError } from '../errors.ts';
 
 export { pinnedFirtoolVersion };
 
@@ -18,15 +19,18 @@ export function findFirtool(): Firtool {
   const override = process.env.HASHI_FIRTOOL;
   const path = firtoolPath();
   if (!existsSync(path)) {
-    throw new Error(
-      override
-        ? `firtool not found at HASHI_FIRTOOL=${override}; point it at a firtool binary or unset it`
-        : `firtool not found at ${path}; run \`${isSourceCheckout ? 'npm run bootstrap' : 'npx hashi setup'}\` to fetch CIRCT firtool ${pinnedFirtoolVersion()}`,
+    throw new ToolError(
+      'firtool',
+      override ? `firtool not found at HASHI_FIRTOOL=${override}` : `firtool not found at ${path}`,
+      override ? 'point HASHI_FIRTOOL at a firtool binary, or unset it to use the pinned one' : `run \`${isSourceCheckout ? 'npm run bootstrap' : 'npx hashi setup'}\` to fetch CIRCT firtool ${pinnedFirtoolVersion()}`,
     );
   }
   const r = spawnSync(path, ['--version'], { encoding: 'utf8' });
   const version = /CIRCT firtool-(\S+)/.exec(r.stdout ?? '')?.[1];
-  if (r.status !== 0 || !version) throw new Error(`${path} --version failed: ${r.stderr || r.error?.message}`);
+  if (r.status !== 0 || !version) {
+    const why = r.error?.message ?? (r.stderr?.trim().split('\n')[0] || `it printed no CIRCT firtool version (exit ${r.status})`);
+    throw new ToolError('firtool', `${path} does not run as firtool: ${why}`, override ? 'point HASHI_FIRTOOL at a firtool binary, or unset it to use the pinned one' : 'run `npm run bootstrap` again');
+  }
   found = { path, version };
   return found;
 }

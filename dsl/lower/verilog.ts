@@ -1,10 +1,10 @@
 // FIRRTL -> SystemVerilog through CIRCT firtool (the one place that spawns it).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { emitFirrtl } from '../emit/firrtl.ts';
 import { FileSink } from '../emit/sink.ts';
-import { HashiError } from '../errors.ts';
+import { HashiError, ToolError } from '../errors.ts';
 import type { CircuitIR } from '../ir.ts';
 import { findFirtool } from './toolchain.ts';
 import { makeLoc } from '../locator.ts';
@@ -41,7 +41,7 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   const outDir = resolve(opts.outDir);
   const target = opts.target ?? 'verilator';
   const top = circuit.top.name;
-  mkdirSync(outDir, { recursive: true });
+  makeOutDir(opts.outDir, outDir);
   const firPath = join(outDir, `${top}.fir`);
   const sink = new FileSink(firPath);
   let statements = 0;
@@ -54,16 +54,25 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   }
 
   const svDir = join(outDir, 'sv');
-  rmSync(svDir, { recursive: true, force: true });
   const firtool = findFirtool();
-  const args = [firPath, '--split-verilog', '-o', svDir, '--disable-all-randomization', `--lowering-options=${loweringOptions[target]}`];
-  const started = performance.now();
-  const { code, stderr } = await run(firtool.path, args);
-  const firtoolSeconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw firtoolError(stderr, firPath);
-
-  const listPath = join(svDir, 'filelist.f');
-  const listed = existsSync(listPath) ? readFileSync(listPath, 'utf8').split('\n').filter(Boolean) : [`${top}.sv`];
+  // firtool writes into a fresh folder; only then do its files replace the ones
+  // hashi wrote before (see publishOutput): nothing else in sv/ is touched.
+  const fresh = mkdtempSync(join(outDir, '.sv-new-'));
+  let listed: string[];
+  let firtoolSeconds: number;
+  try {
+    const args = [firPath, '--split-verilog', '-o', fresh, '--disable-all-randomization', `--lowering-options=${loweringOptions[target]}`];
+    const started = performance.now();
+    const { code, stderr, signal } = await run(firtool.path, args);
+    firtoolSeconds = (performance.now() - started) / 1000;
+    if (signal) throw new ToolError('firtool', `firtool was killed by ${signal} while lowering ${firPath}`, 'run it again; if it keeps failing, the design may be too large for this machine\'s memory');
+    if (code !== 0) throw firtoolError(stderr, firPath);
+    const listPath = join(fresh, 'filelist.f');
+    listed = existsSync(listPath) ? readFileSync(listPath, 'utf8').split('\n').filter(Boolean) : [`${top}.sv`];
+    publishOutput(fresh, svDir);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
   return {
     top,
     firPath,
@@ -76,14 +85,75 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   };
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
+function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string; signal: string | null }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stderr }));
+    child.on('error', (e) => reject(new ToolError('firtool', `cannot run firtool (${cmd}): ${e.message}`, 'check HASHI_FIRTOOL, or run `npm run bootstrap`')));
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? 1, stderr, signal }));
   });
+}
+
+function makeOutDir(given: string, outDir: string): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+    accessSync(outDir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : (e as Error).message;
+    throw new HashiError(`cannot use '${given}' as the output folder: ${why}`, 'choose a folder you can write to (it is created if missing)', undefined, 'bad-out-dir');
+  }
+}
+
+/** The list of files hashi wrote into an `sv/` folder, so the next run replaces only those. */
+const WRITTEN = '.hashi-written';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)));
+}
+
+/** A file firtool wrote in an earlier run (its header), or one the new file equals: replacing it loses nothing. */
+function firtoolWrote(path: string, fresh: string): boolean {
+  const text = readFileSync(path);
+  return text.subarray(0, 64).toString('latin1').startsWith('// Generated by CIRCT') || text.equals(readFileSync(fresh));
+}
+
+/**
+ * Moves firtool's fresh output into `svDir`: files hashi wrote last time (its
+ * record, else firtool's own filelist.f) are replaced or removed; any other file
+ * stays, and one in the way of a new file stops the run before anything moves.
+ */
+function publishOutput(fresh: string, svDir: string): void {
+  mkdirSync(svDir, { recursive: true });
+  const recordPath = join(svDir, WRITTEN);
+  const oldList = join(svDir, 'filelist.f');
+  const before = new Set<string>(
+    existsSync(recordPath)
+      ? readFileSync(recordPath, 'utf8').split('\n').filter(Boolean)
+      : existsSync(oldList)
+        ? ['filelist.f', ...readFileSync(oldList, 'utf8').split('\n').filter(Boolean)]
+        : [],
+  );
+  const now = filesUnder(fresh);
+  const inTheWay = now.filter((f) => !before.has(f) && existsSync(join(svDir, f)) && !firtoolWrote(join(svDir, f), join(fresh, f)));
+  if (inTheWay.length > 0) {
+    throw new HashiError(
+      `${inTheWay.map((f) => join(svDir, f)).join(', ')} would be overwritten, but hashi did not write ${inTheWay.length > 1 ? 'them' : 'it'}`,
+      'move the file(s) elsewhere, or choose another output folder with -o',
+      undefined,
+      'output-in-the-way',
+    );
+  }
+  const keep = new Set(now);
+  for (const f of before) if (!keep.has(f) && f !== WRITTEN) rmSync(join(svDir, f), { force: true });
+  for (const f of now) {
+    mkdirSync(dirname(join(svDir, f)), { recursive: true });
+    renameSync(join(fresh, f), join(svDir, f));
+  }
+  writeFileSync(recordPath, now.join('\n') + '\n');
 }
 
 /**
