@@ -145,8 +145,8 @@ class Elaboration {
         'recursive-instance',
       );
     }
-    if (this.building.length > 1000) {
-      throw new HashiError(`modules nest more than 1000 deep (${name} inside ${this.building.at(-1)!.name})`, 'check that a recursive generator reaches its base case', captureLocator(), 'recursive-instance');
+    if (this.building.length > 200) {
+      throw new HashiError(`modules nest more than 200 deep (${name} inside ${this.building.at(-1)!.name})`, 'check that a recursive generator reaches its base case', captureLocator(), 'recursive-instance');
     }
     this.building.push({ def, key, name });
     try {

@@ -7,7 +7,7 @@ import { captureLocator } from './locator.ts';
 import type { HwType } from './types.ts';
 import { passive } from './types.ts';
 import type { ValueOf } from './io.ts';
-import { Data, makeLiteral, wrap } from './values.ts';
+import { Data, literalValue, makeLiteral, wrap } from './values.ts';
 import type { Scalar } from './values.ts';
 
 export function Wire<T extends HwType>(type: T): ValueOf<T> {
@@ -43,7 +43,7 @@ export function RegInit<T extends HwType>(type: T, init: Data | Scalar): ValueOf
     throw new HashiError(`RegInit of ${type.kind} needs a hardware init value`, 'pass a value of the same type', captureLocator(), 'bad-literal');
   }
   const initRef =
-    init instanceof Data ? init.ref : makeLiteral(typeof init === 'boolean' ? (init ? 1n : 0n) : BigInt(init), type as Extract<HwType, { kind: 'uint' | 'sint' }>);
+    init instanceof Data ? init.ref : makeLiteral(literalValue(init), type as Extract<HwType, { kind: 'uint' | 'sint' }>);
   const r: RegIR = {
     kind: 'reg',
     id: b.newId(),
