@@ -46,7 +46,7 @@ export function describeError(err: unknown): { text: string; code: number } {
   if (isToolFailure(err)) return { text: clean(err.message), code: EXIT.tool };
   if (isInputError(err)) {
     const at = userFrame(err);
-    const fix = /\bfix:/.test(err.message) ? '' : `\n  fix: correct the parameter, weight file or value named above${at ? ` (it reached hashi from ${at})` : ''}`;
+    const fix = /\bfix:/.test(err.message) ? '' : '\n  fix: correct the parameter, weight file or value named above';
     return { text: `${at ? `${at}: ` : ''}${clean(err.message)}${fix}`, code: EXIT.design };
   }
   const thrownAt = userFrame(err, true);
