@@ -1,0 +1,3 @@
+// Hyperdrive, the binary-weight streaming engine: golden model, schedule, hardware.
+export * from './golden.ts';
+export * from './engine.ts';
