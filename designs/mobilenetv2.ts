@@ -98,12 +98,14 @@ export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classif
     if (!existsSync(p.weights)) throw new RangeError(`weights: no file '${p.weights}' (give a path to a torchvision MobileNetV2 state dict saved as safetensors)`);
     const dict = readSafetensorsFile(p.weights).tensors;
     // The extractor alone takes the file's classifier as it is; a design with a classifier asks for its `classes`.
-    imported = importMobileNetV2(dict, importOpts(classes ?? dict.get('classifier.1.weight')?.shape[0] ?? 1000));
+    // A state dict without block 17 is a truncated network (hashi's training exports one): import it with the design's blocks.
+    const truncated = !dict.has('features.17.conv.0.0.weight') ? { blocks: p.blocks } : {};
+    imported = importMobileNetV2(dict, { ...importOpts(classes ?? dict.get('classifier.1.weight')?.shape[0] ?? 1000), ...truncated });
   } else if (p.weights !== 'random') {
     throw new RangeError(`weights must be 'random', 'import' or a path ending in .safetensors, got '${p.weights}'`);
   }
   if (p.lineBuffer !== 'registers' && p.lineBuffer !== 'memory') throw new RangeError(`lineBuffer must be 'registers' or 'memory', got '${p.lineBuffer}'`);
-  // A truncated network's head (fewer input channels than the import's) takes random weights.
+  // A truncated network's head (fewer input channels than a whole network's import) takes random weights.
   const weights: LayerWeightSource = imported ? importedLayerWeights(imported, random) : random;
   const net = mobileNetV2Net({
     alpha: p.alpha,

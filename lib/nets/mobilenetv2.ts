@@ -110,8 +110,9 @@ export function randomLayerWeights(o: RandomWeightOptions): LayerWeightSource {
  */
 export function importedLayerWeights(m: ImportedMobileNetV2, fallback?: LayerWeightSource): LayerWeightSource {
   return (l, outC) => {
-    const imp = m.layers[l.index];
-    if (imp === undefined || imp.weightKey !== l.weightKey) throw new RangeError(`importedLayerWeights: no imported layer ${l.weightKey} at index ${l.index}`);
+    // By key: a truncated import (lib/weights `blocks`) has its head at another index.
+    const imp = m.layers[l.index]?.weightKey === l.weightKey ? m.layers[l.index] : m.layers.find((x) => x.weightKey === l.weightKey);
+    if (imp === undefined) throw new RangeError(`importedLayerWeights: no imported layer ${l.weightKey} at index ${l.index}`);
     if (imp.inChannels !== l.inChannels && fallback) return fallback(l, outC);
     if (imp.inChannels !== l.inChannels || imp.outChannels < outC) throw new RangeError(`importedLayerWeights: ${l.weightKey} has shape ${imp.torchShape.join('x')}`);
     if (l.kind === 'depthwise' || outC === imp.outChannels) return { weights: imp.weights, bias: imp.bias };

@@ -53,6 +53,8 @@ export interface ImportOptions {
   readonly classes: number;
   /** Input resolution (default 224): only sets the layer shapes. */
   readonly resolution?: number;
+  /** Inverted residual blocks of a truncated network's state dict (features.1 .. N, head features.18 reading block N); default 17. */
+  readonly blocks?: number;
   /** Po2 exponent range of the weights before folding (default expRangeFromBits(weightBits)). */
   readonly weightRange?: ExpRange;
   /** Weight bit-width when no weightRange is given (default 5: exponents [-14, 0]). */
@@ -190,6 +192,8 @@ function guessHint(dict: StateDict, topo: MobileNetV2Topology): string | undefin
     parts.push(`the stem has ${stem[0]} channels${alphas.length > 0 ? `, as alpha ${alphas.join(' or ')} gives` : ''}`);
   }
   if (cls !== undefined && cls.length === 2 && cls[0] !== topo.classes) parts.push(`the classifier has ${cls[0]} outputs`);
+  const blocksInDict = topo.blocks.filter((b) => [...dict.keys()].some((k) => k.startsWith(`features.${b.feature}.`))).length;
+  if (blocksInDict < topo.blocks.length) parts.push(`the state dict has ${blocksInDict} of the topology's ${topo.blocks.length} blocks: a truncated network? import it with blocks: ${blocksInDict}`);
   return parts.length > 0 ? `hint: ${parts.join('; ')}` : undefined;
 }
 
@@ -198,7 +202,12 @@ function get(dict: StateDict, key: string): number[] {
 }
 
 export function importMobileNetV2(tensors: StateDict | Readonly<Record<string, WeightTensor>>, opts: ImportOptions): ImportedMobileNetV2 {
-  const topo = mobileNetV2Topology({ alpha: opts.alpha, classes: opts.classes, ...(opts.resolution !== undefined ? { resolution: opts.resolution } : {}) });
+  const topo = mobileNetV2Topology({
+    alpha: opts.alpha,
+    classes: opts.classes,
+    ...(opts.resolution !== undefined ? { resolution: opts.resolution } : {}),
+    ...(opts.blocks !== undefined ? { blocks: opts.blocks } : {}),
+  });
   const dict = toStateDict(tensors);
   const problems = checkMobileNetV2StateDict(dict, topo);
   if (problems.length > 0) throw new WeightImportError(`importMobileNetV2 (alpha ${topo.alpha}, ${topo.classes} classes)`, problems, guessHint(dict, topo));

@@ -38,6 +38,8 @@ export const MOBILENET_V2_SETTINGS: readonly (readonly [t: number, c: number, n:
 ] as const);
 
 export const MOBILENET_V2_BN_EPS = 1e-5;
+/** N of the head's key features.N (after the 17 blocks; kept when the network is truncated). */
+const HEAD_FEATURE = 18;
 export const MOBILENET_V2_DROPOUT = 0.2;
 
 /** torchvision `_make_divisible(v, divisor, min_value=None)`: nearest multiple of divisor, at least divisor, never more than 10% below v. */
@@ -104,6 +106,12 @@ export interface MobileNetV2Options {
   readonly classes?: number;
   /** Square input resolution (default 224). */
   readonly resolution?: number;
+  /**
+   * Inverted residual blocks kept, 0 .. 17 (default 17). A truncated network keeps
+   * features.1 .. N; its head keeps the key features.18 and reads block N's output
+   * (the state dict hashi's training exports for a cut-down MobileNetV2).
+   */
+  readonly blocks?: number;
 }
 
 export interface MobileNetV2Topology {
@@ -175,9 +183,11 @@ export function mobileNetV2Topology(opts: MobileNetV2Options = {}): MobileNetV2T
 
   const blocks: BlockSpec[] = [];
   let feature = 1;
+  const keepBlocks = opts.blocks ?? MOBILENET_V2_SETTINGS.reduce((a, [, , n]) => a + n, 0);
+  if (!Number.isSafeInteger(keepBlocks) || keepBlocks < 0 || keepBlocks > 17) throw new RangeError(`MobileNetV2: blocks must be 0 .. 17, got ${keepBlocks}`);
   for (const [t, c, n, s] of MOBILENET_V2_SETTINGS) {
     const outC = makeDivisible(c * alpha);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && feature <= keepBlocks; i++) {
       const stride = i === 0 ? s : 1;
       const inC = shape[2];
       const hidden = Math.round(inC * t);
@@ -213,6 +223,7 @@ export function mobileNetV2Topology(opts: MobileNetV2Options = {}): MobileNetV2T
   }
 
   const lastChannels = makeDivisible(1280 * Math.max(1, alpha));
+  feature = HEAD_FEATURE;
   add({ feature, role: 'head', kind: 'pointwise', weightKey: `features.${feature}.0.weight`, bnKey: `features.${feature}.1`, kernel: 1, stride: 1, outChannels: lastChannels, activation: 'relu6' });
 
   return {

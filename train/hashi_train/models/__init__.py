@@ -1,0 +1,1 @@
+"""Networks trained by hashi_train (torchvision state-dict keys, so lib/weights imports them)."""
