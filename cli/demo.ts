@@ -160,7 +160,7 @@ export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> 
     const changed = runB.scores.flat().filter((s, i) => s !== runA.scores.flat()[i]).length;
     say(`    ${changed} of ${o.images * p.classes} scores changed`);
 
-    const vB = await step('emit HaShiFlex from task B\'s file', async () => emitVerilog(elaborate(HaShiFlex, { ...p, weights: files.b }), { outDir: join(o.out, 'hashiflex-taskB') }));
+    const vB = await step('emit HaShiFlex from task B\'s file', async () => emitVerilog(elaborate(HaShiFlex, { ...p, weights: files.b }), { outDir: join(o.out, 'hashiflex-taskB'), target: 'verilator' /* as simulate() lowered task A */ }));
     const hardenedB = svDigest(vB.svFiles, (n) => !npuFile(n));
     const wholeA = svDigest(v.svFiles);
     const wholeB = svDigest(vB.svFiles);

@@ -1,7 +1,7 @@
 // `hashi emit`: elaborate a design and write FIRRTL plus SystemVerilog.
 import { relative } from 'node:path';
 import { elaborate, emitVerilog } from '../dsl/index.ts';
-import type { VerilogOutput } from '../dsl/index.ts';
+import type { VerilogOutput, VerilogTarget } from '../dsl/index.ts';
 import { loadDesign, parseParams } from './load-design.ts';
 import { status } from './status.ts';
 
@@ -9,6 +9,9 @@ export interface EmitOptions {
   readonly top?: string;
   readonly param: readonly string[];
   readonly out?: string;
+  readonly target?: VerilogTarget;
+  /** Extra firtool arguments (repeatable --firtool-opt). */
+  readonly firtoolOpt?: readonly string[];
 }
 
 export async function emitCommand(file: string, opts: EmitOptions): Promise<VerilogOutput> {
@@ -19,7 +22,7 @@ export async function emitCommand(file: string, opts: EmitOptions): Promise<Veri
   done();
   const outDir = opts.out ?? `build/${circuit.top.name}`;
   const lowered = status(`firtool: lowering ${circuit.top.name} to SystemVerilog`);
-  const out = await emitVerilog(circuit, { outDir });
+  const out = await emitVerilog(circuit, { outDir, ...(opts.target ? { target: opts.target } : {}), firtoolOptions: opts.firtoolOpt ?? [] });
   lowered();
   const show = (p: string): string => {
     const rel = relative(process.cwd(), p);

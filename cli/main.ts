@@ -1,5 +1,7 @@
 // The `hashi` command line: thin glue over dsl/, sim/ and the benchmarks.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { verilogTargets } from '../dsl/index.ts';
+import type { VerilogTarget } from '../dsl/index.ts';
 import { benchCommand } from './bench.ts';
 import { emitCommand } from './emit.ts';
 import { EXIT, exitCodeHelp, reportError } from './report-error.ts';
@@ -25,7 +27,13 @@ function program(): Command {
     .option('--top <name>', 'module to elaborate when the file exports several')
     .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
     .option('-o, --out <dir>', 'output folder')
-    .action(async (file: string, opts: { top?: string; param: string[]; out?: string }) => {
+    .addOption(
+      new Option('--target <name>', `firtool lowering: ${Object.entries(verilogTargets).map(([k, t]) => `${k}: ${t.about}`).join('; ')}`)
+        .choices(Object.keys(verilogTargets))
+        .default('default'),
+    )
+    .option('--firtool-opt <option>', 'pass an option to firtool after the target\'s, e.g. --firtool-opt=--lowering-options=emittedLineLength=120 (repeatable)', collect, [])
+    .action(async (file: string, opts: { top?: string; param: string[]; out?: string; target: VerilogTarget; firtoolOpt: string[] }) => {
       await emitCommand(file, opts);
     });
 

@@ -50,7 +50,7 @@ export { emitFirrtl, FIRRTL_VERSION } from './emit/firrtl.ts';
 export type { EmitOptions, EmitStats } from './emit/firrtl.ts';
 export { FileSink, StringSink } from './emit/sink.ts';
 export type { TextSink } from './emit/sink.ts';
-export { emitVerilog } from './lower/verilog.ts';
+export { emitVerilog, verilogTargets } from './lower/verilog.ts';
 export type { VerilogOptions, VerilogOutput, VerilogTarget } from './lower/verilog.ts';
 export { findFirtool } from './lower/toolchain.ts';
 export type { PortInfo, PortTree } from './ports.ts';

@@ -51,13 +51,13 @@ export interface Reg extends Named {
 /** Primitive operations, by code; 0 marks a declaration that is not a node. */
 export const enum Op {
   add = 1, sub, mul, div, rem, lt, leq, gt, geq, eq, neq, and, or, xor, not, andr, orr, xorr,
-  neg, cvt, cat, bits, head, tail, pad, shl, shr, dshl, dshr, asUInt, asSInt, asClock, mux,
+  neg, cvt, cat, bits, head, tail, pad, shl, shr, dshl, dshr, asUInt, asSInt, asClock, mux, asAsyncReset,
 }
 
 /** FIRRTL spelling of each op code. */
 export const opNames: readonly string[] = [
   '', 'add', 'sub', 'mul', 'div', 'rem', 'lt', 'leq', 'gt', 'geq', 'eq', 'neq', 'and', 'or', 'xor', 'not', 'andr', 'orr', 'xorr',
-  'neg', 'cvt', 'cat', 'bits', 'head', 'tail', 'pad', 'shl', 'shr', 'dshl', 'dshr', 'asUInt', 'asSInt', 'asClock', 'mux',
+  'neg', 'cvt', 'cat', 'bits', 'head', 'tail', 'pad', 'shl', 'shr', 'dshl', 'dshr', 'asUInt', 'asSInt', 'asClock', 'mux', 'asAsyncReset',
 ];
 
 export function opCode(op: string): Op {

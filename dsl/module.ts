@@ -34,6 +34,13 @@ export interface ModuleSpec<P extends Params, IO> {
   body(p: P): IO;
   /** The implicit reset: synchronous (default), asynchronous, or none at all (no implicit clock either). */
   readonly reset?: 'sync' | 'async' | 'none';
+  /** Name of the implicit clock port in the SystemVerilog (default `clock`), e.g. `clk`. */
+  readonly clockName?: string;
+  /**
+   * Name of the implicit reset port (default `reset`). It stays active-high; for an
+   * active-low `rst_n`, declare it in IO and use `withReset(io.rst_n.not().asAsyncReset(), ...)`.
+   */
+  readonly resetName?: string;
 }
 
 export interface ModuleDef<P extends Params = Params, IO = unknown> {
@@ -59,6 +66,15 @@ export function defineModule<P extends Params = Record<string, never>, IO = void
 /** A module without implicit clock or reset (Chisel's RawModule): declare them as ports, use withClock. */
 export function defineRawModule<P extends Params = Record<string, never>, IO = void>(spec: Omit<ModuleSpec<P, IO>, 'reset'>): ModuleDef<P, IO> {
   return { kind: 'hashi.module', spec: { ...spec, reset: 'none' }, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+}
+
+/** A port name the user chose for an implicit port: a plain SystemVerilog identifier. */
+function portName(chosen: string | undefined, fallback: string, loc: SourceLoc | undefined): string {
+  if (chosen === undefined) return fallback;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(chosen)) {
+    throw new HashiError(`the ${fallback} port name '${chosen}' is not an identifier`, `use letters, digits and _ (not first a digit), e.g. ${fallback === 'clock' ? 'clk' : 'rst'}`, loc, 'bad-argument');
+  }
+  return chosen;
 }
 
 export function isModuleDef(x: unknown): x is ModuleDef {
@@ -161,8 +177,8 @@ class Elaboration {
     const ir: ModuleIR = { name: this.uniqueName(name), ports: [], body: [], nodes: new NodeTable(), loc: def.loc, declCount: 0, implicitClockReset: resetKind !== 'none' };
     const b = new ModuleBuilder(ir);
     if (resetKind !== 'none') {
-      const clock: Port = { kind: 'port', id: b.newId(), name: 'clock', nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
-      const reset: Port = { kind: 'port', id: b.newId(), name: 'reset', nameSource: NameSource.Explicit, dir: 'input', type: resetKind === 'async' ? AsyncReset() : Reset(), loc: def.loc };
+      const clock: Port = { kind: 'port', id: b.newId(), name: portName(def.spec.clockName, 'clock', def.loc), nameSource: NameSource.Explicit, dir: 'input', type: Clock(), loc: def.loc };
+      const reset: Port = { kind: 'port', id: b.newId(), name: portName(def.spec.resetName, 'reset', def.loc), nameSource: NameSource.Explicit, dir: 'input', type: resetKind === 'async' ? AsyncReset() : Reset(), loc: def.loc };
       ir.ports.push(clock, reset);
       b.clock = clock;
       b.reset = reset;

@@ -386,6 +386,14 @@ export class UInt extends Bits<UInt> {
     if (this.width !== 1) fail(`asBool() needs a 1-bit value, this one has ${this.width} bits`, 'take a bit with .bit(i), or compare (.orR(), .neq(0))', 'bad-width');
     return new Bool(this.ref);
   }
+  /**
+   * A 1-bit UInt (a Bool) as an asynchronous reset, for `withReset` or a module's
+   * reset: an active-low reset input is `io.rst_n.not().asAsyncReset()`.
+   */
+  asAsyncReset(): Reset {
+    if (this.width !== 1) fail(`asAsyncReset() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i), or compare (.orR(), .neq(0))', 'bad-width');
+    return new Reset(node(Op.asAsyncReset, this.ref));
+  }
   /** A 1-bit UInt used as a clock. */
   asClock(): Clock {
     if (this.width !== 1) fail(`asClock() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i)', 'bad-width');

@@ -18,7 +18,7 @@
 //   pad(n)      T               T(max(wa, n))
 //   shl(n)      T               T(wa + n);  shr(n): T(max(wa - n, 1))
 //   dshl        T,UInt          T(wa + 2^wb - 1);  dshr: T(wa)
-//   asUInt / asSInt             same width;  asClock: Clock
+//   asUInt / asSInt             same width;  asClock: Clock;  asAsyncReset: AsyncReset
 //   cvt         UInt            SInt(wa + 1);  SInt: SInt(wa)
 //   mux(c,a,b)  UInt(1),T,T     T(max(wa, wb))
 import { Op, numberType } from './ir.ts';
@@ -47,6 +47,7 @@ function numbered<T extends HwType>(t: T): T {
 }
 
 const clock: HwType = numbered({ kind: 'clock', width: 1 });
+const asyncReset: HwType = numbered({ kind: 'asyncreset', width: 1 });
 
 /** Result type of a primitive operation; operands already checked for kind. n, m: its constants (0 when absent). */
 export function resultType(op: Op, a: HwType, b: HwType | undefined, c: HwType | undefined, n: number, m: number): HwType {
@@ -84,6 +85,8 @@ export function resultType(op: Op, a: HwType, b: HwType | undefined, c: HwType |
       return sameKind('sint', wa);
     case Op.asClock:
       return clock;
+    case Op.asAsyncReset:
+      return asyncReset;
     case Op.neg:
       return sameKind('sint', wa + 1);
     case Op.cvt:

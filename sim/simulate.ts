@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { elaborate, emitVerilog, portTreeOf } from '../dsl/index.ts';
 import { designIO } from './design-io.ts';
 import type { SimIO } from './design-io.ts';
-import type { ModuleDef, Params, VerilogOutput } from '../dsl/index.ts';
+import type { ModuleDef, Params, VerilogOutput, VerilogTarget } from '../dsl/index.ts';
 import { loadSimulator } from './load.ts';
 import type { Simulator } from './simulator.ts';
 import type { SimulatorOptions } from './types.ts';
@@ -15,6 +15,8 @@ import type { SimulatorOptions } from './types.ts';
 export type SimulateOptions = Omit<SimulatorOptions, 'top' | 'svFiles' | 'ports'> & {
   /** Keep the SystemVerilog in this folder (default: a temporary folder, removed once loaded). */
   readonly outDir?: string;
+  /** firtool's lowering (default `verilator`: packed arrays, which Verilator compiles well; `default` is what `hashi emit` writes). */
+  readonly target?: VerilogTarget;
   /** Told when each stage starts (for a caller's progress display; the Verilator build also reports its own steps on a terminal). */
   readonly onPhase?: (phase: 'elaborating' | 'lowering' | 'building') => void;
 };
@@ -35,8 +37,8 @@ export async function simulate<P extends Params, IO>(
   const scratch = opts.outDir ? undefined : mkdtempSync(join(tmpdir(), 'hashi-sim-'));
   try {
     opts.onPhase?.('lowering');
-    const verilog = await emitVerilog(circuit, { outDir: opts.outDir ?? scratch!, target: 'verilator' });
-    const { outDir: _unused, onPhase, ...simOpts } = opts;
+    const verilog = await emitVerilog(circuit, { outDir: opts.outDir ?? scratch!, target: opts.target ?? 'verilator' });
+    const { outDir: _unused, onPhase, target: _target, ...simOpts } = opts;
     onPhase?.('building');
     // --assert: a design's assert/assume statements are checked in every simulation.
     const verilatorFlags = ['--assert', ...(simOpts.verilatorFlags ?? [])];

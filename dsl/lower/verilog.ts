@@ -11,17 +11,36 @@ import { makeLoc } from '../locator.ts';
 import { portsOf } from '../ports.ts';
 import type { PortInfo } from '../ports.ts';
 
-/** Lowering options per consumer of the SystemVerilog. */
-const loweringOptions = {
-  verilator: 'locationInfoStyle=wrapInAtSquareBracket,disallowLocalVariables',
-  yosys: 'locationInfoStyle=wrapInAtSquareBracket,disallowLocalVariables,disallowPackedArrays',
+/**
+ * What each consumer of the SystemVerilog gets (firtool's --lowering-options;
+ * README: `hashi emit --target`). `default` is read by Verilator, Icarus Verilog 11 and
+ * Yosys 0.23 alike: vectors indexed at run time become case statements instead
+ * of packed 2-D arrays and `'{...}` assignment patterns, which Icarus and Yosys
+ * reject; no automatic local variables, which Yosys rejects.
+ */
+const portable = ['locationInfoStyle=wrapInAtSquareBracket', 'disallowLocalVariables', 'disallowPackedArrays'];
+export const verilogTargets = {
+  default: { loweringOptions: portable, verification: true, about: 'read by Verilator, Icarus Verilog and Yosys (no packed arrays, no local variables)' },
+  verilator: {
+    loweringOptions: ['locationInfoStyle=wrapInAtSquareBracket', 'disallowLocalVariables'],
+    verification: true,
+    about: "Verilator only: vectors indexed at run time stay packed arrays (what simulate() builds; Icarus and Yosys reject them)",
+  },
+  // Yosys 0.23 cannot parse firtool's `assert(...) else $error(...)`; synthesis needs no simulation checks.
+  yosys: { loweringOptions: portable, verification: false, about: 'default without assert/assume/cover/printf (for synthesis with Yosys)' },
 } as const;
-export type VerilogTarget = keyof typeof loweringOptions;
+export type VerilogTarget = keyof typeof verilogTargets;
 
 export interface VerilogOptions {
   /** Output folder; FIRRTL and SystemVerilog land here. */
   readonly outDir: string;
+  /** Which lowering (default: `default`, read by Verilator, Icarus and Yosys). */
   readonly target?: VerilogTarget;
+  /**
+   * More firtool arguments, after the target's (like Chisel's firtoolOpts), e.g.
+   * `--lowering-options=...` (replaces the target's lowering options: firtool keeps the last).
+   */
+  readonly firtoolOptions?: readonly string[];
 }
 
 export interface VerilogOutput {
@@ -39,16 +58,14 @@ export interface VerilogOutput {
 /** Write `<outDir>/<Top>.fir`, run firtool with --split-verilog, list the SV it wrote. */
 export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Promise<VerilogOutput> {
   const outDir = resolve(opts.outDir);
-  const target = opts.target ?? 'verilator';
+  const target = verilogTargets[opts.target ?? 'default'];
   const top = circuit.top.name;
   makeOutDir(opts.outDir, outDir);
   const firPath = join(outDir, `${top}.fir`);
   const sink = new FileSink(firPath);
   let statements = 0;
   try {
-    // Synthesis (Yosys) gets no verification statements: they are simulation checks,
-    // and Yosys 0.23 cannot parse firtool's `assert(...) else $error(...)`.
-    statements = emitFirrtl(circuit, sink, { verification: target !== 'yosys' }).statements;
+    statements = emitFirrtl(circuit, sink, { verification: target.verification }).statements;
   } finally {
     sink.close();
   }
@@ -61,7 +78,7 @@ export async function emitVerilog(circuit: CircuitIR, opts: VerilogOptions): Pro
   let listed: string[];
   let firtoolSeconds: number;
   try {
-    const args = [firPath, '--split-verilog', '-o', fresh, '--disable-all-randomization', `--lowering-options=${loweringOptions[target]}`];
+    const args = [firPath, '--split-verilog', '-o', fresh, '--disable-all-randomization', `--lowering-options=${target.loweringOptions.join(',')}`, ...(opts.firtoolOptions ?? [])];
     const started = performance.now();
     const { code, stderr, signal } = await run(firtool.path, args);
     firtoolSeconds = (performance.now() - started) / 1000;
