@@ -47,7 +47,7 @@ function program(): Command {
 
   cli
     .command('doctor')
-    .description('what hashi finds (tools, versions, where) and what is missing, with the fix; exit code 1 when something is missing')
+    .description('what hashi finds (tools, versions, where) and what is missing, with the fix; exit code 3 when something is missing')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const { doctorCommand } = await import('./setup.ts');

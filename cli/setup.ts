@@ -5,11 +5,12 @@ import { join, relative } from 'node:path';
 import { diagnose } from '../scripts/doctor.mjs';
 import { initProject } from '../scripts/init.mjs';
 import { packageRoot } from '../scripts/paths.mjs';
+import { ToolError } from '../dsl/index.ts';
 import { UsageError } from './usage-error.ts';
 
 export function setupCommand(): void {
   const r = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'bootstrap.mjs')], { stdio: 'inherit' });
-  if (r.status !== 0) throw new UsageError('the setup did not finish (see above); `npx hashi doctor` lists what is missing');
+  if (r.status !== 0) throw new ToolError('setup', 'the setup did not finish (see above)', '`npx hashi doctor` lists what is missing and how to install it');
 }
 
 export function doctorCommand(opts: { json?: boolean }): void {
@@ -27,7 +28,7 @@ export function doctorCommand(opts: { json?: boolean }): void {
     }
   }
   const missing = findings.filter((f) => f.status === 'missing').map((f) => f.name);
-  if (missing.length) throw new UsageError(`missing: ${missing.join(', ')}`);
+  if (missing.length) throw new ToolError('doctor', `missing: ${missing.join(', ')}`, 'see the fix under each one above');
 }
 
 export function initCommand(dir: string, opts: { hashi?: string }): void {

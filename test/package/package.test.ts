@@ -77,7 +77,7 @@ describe('hashi init', () => {
     expect(readFileSync(join(dir, 'vitest.config.ts'), 'utf8')).toContain("from 'hashi/vitest'");
     for (const f of ['tsconfig.json', '.gitignore', 'src/blinky.ts', 'test/blinky.test.ts']) expect(existsSync(join(dir, f)), f).toBe(true);
     const again = hashi(work, {}, 'init', dir);
-    expect(again.status).toBe(1);
+    expect(again.status).toBe(2); // a usage error
     expect(again.stderr).toMatch(/already exist.*hashi init writes only new files/);
   });
 
@@ -100,12 +100,12 @@ describe('hashi doctor', () => {
     expect(firtool).toMatchObject({ status: 'ok' });
     expect(firtool.version).toMatch(/^1\.\d+\.\d+/);
     expect(report.tools.find((t) => t.name === 'verilator')?.status).toBe('ok');
-    expect(r.status).toBe(report.tools.some((t) => t.status === 'missing') ? 1 : 0);
+    expect(r.status).toBe(report.tools.some((t) => t.status === 'missing') ? 3 : 0);
   });
 
   it('says what is missing and how to fix it', () => {
     const r = hashi(work, { HASHI_FIRTOOL: join(work, 'no-such-firtool') }, 'doctor');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(3); // a missing tool
     expect(r.stdout).toMatch(/MISS firtool/);
     expect(r.stdout).toMatch(/fix: .*HASHI_FIRTOOL/);
     expect(r.stderr).toMatch(/missing: firtool/);
