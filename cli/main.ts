@@ -113,6 +113,17 @@ function program(): Command {
       await reportSweepCommand(file, opts);
     });
   report
+    .command('ms')
+    .description('the memory-stationary accelerator measured on our engine in Verilator: ring vs ping-pong memory, accesses with and without the line register, gating off/on, mixed vs fixed widths; --json: the report as JSON, last on stdout')
+    .option('--po <n>', 'output channels of the MAC array (default 8)')
+    .option('--px <n>', 'pixels of the MAC array (default 8)')
+    .option('--dead <fraction>', 'fraction of output channels pruned to zero in the random nets (default 0.25)')
+    .option('--json', 'also print the report as JSON (last line)')
+    .action(async (opts: { json?: boolean; po?: string; px?: string; dead?: string }) => {
+      const { reportMsCommand } = await import('./report-ms.ts');
+      await reportMsCommand(opts);
+    });
+  report
     .command('area')
     .description('adders, adder bits, $mul cells and generic gates (Yosys), in total and per module; --json: one JSON object, last on stdout')
     .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')

@@ -17,8 +17,8 @@ import {
   sumCounts,
 } from '../../../lib/engines/ms/index.ts';
 import type { MsConvShape, MsEngineParams, MsLayer, MsMap } from '../../../lib/engines/ms/index.ts';
-import { idle, loadDescriptors, loadProgram, readRing, runLayers, writeInput } from './driver.ts';
-import type { EngineSim } from './driver.ts';
+import { idle, loadDescriptors, loadProgram, readRing, runLayers, writeInput } from '../../../designs/ms-testbench.ts';
+import type { EngineSim } from '../../../designs/ms-testbench.ts';
 
 // Four layers on 8x8, every width (2, 4, 8) for features and weights, a strided
 // layer, a 1x1 layer, partial channel blocks (6 and 5 outputs on Po = 4) and two

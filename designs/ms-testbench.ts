@@ -1,8 +1,8 @@
-// Shared by the engine tests (not a test file): load a program, weights and an
+// The MsEngine testbench (tests and `hashi report ms`): load a program, weights and an
 // input map into the MsEngine model, run layers, read maps back from the ring.
-import type { DesignSimulator } from '../../../sim/index.ts';
-import type { MsLayerDescriptor, MsMap, MsProgram } from '../../../lib/engines/ms/index.ts';
-import { msPackMap } from '../../../lib/engines/ms/index.ts';
+import type { DesignSimulator } from '../sim/index.ts';
+import type { MsLayerDescriptor, MsMap, MsProgram } from '../lib/engines/ms/index.ts';
+import { msPackMap } from '../lib/engines/ms/index.ts';
 
 export type EngineSim = DesignSimulator;
 
