@@ -124,6 +124,14 @@ function program(): Command {
       await reportMsCommand(opts);
     });
   report
+    .command('hyperdrive')
+    .description("Hyperdrive's schedule on ResNet-34: cycles, weight bits and lane use per layer, I/O per image against a weight-stationary engine; --json: the report as JSON, last on stdout")
+    .option('--json', 'also print the report as JSON (last line)')
+    .action(async (opts: { json?: boolean }) => {
+      const { reportHyperdriveCommand } = await import('./report-hyperdrive.ts');
+      reportHyperdriveCommand(opts);
+    });
+  report
     .command('area')
     .description('adders, adder bits, $mul cells and generic gates (Yosys), in total and per module; --json: one JSON object, last on stdout')
     .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
