@@ -5,3 +5,4 @@ export * from './golden.ts';
 export * from './program.ts';
 export * from './engine.ts';
 export * from './random-net.ts';
+export * from './from-graph.ts';
