@@ -2,6 +2,7 @@
 import type { BundleValue, MixedVecValue, VecValue } from './aggregates.ts';
 import type { BoolType, BundleType, ClockType, FieldSpec, FlippedType, HwType, MixedVecType, SIntType, UIntType, VecType } from './types.ts';
 import type { Bool, Clock, Reset, SInt, UInt } from './values.ts';
+import type { EnumType, EnumValue } from './enum.ts';
 
 type Unflip<S> = S extends FlippedType<infer T> ? T : S;
 
@@ -11,7 +12,9 @@ export type BundleOf<F extends Record<string, FieldSpec>> = BundleValue<F> & {
 
 export type ValueOf<T extends HwType> = T extends BoolType
   ? Bool
-  : T extends UIntType
+  : T extends EnumType<infer Names>
+    ? EnumValue<Names>
+    : T extends UIntType
     ? UInt
     : T extends SIntType
       ? SInt

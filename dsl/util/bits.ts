@@ -77,3 +77,8 @@ export function PriorityEncoder(bits: UInt | readonly Bool[]): UInt {
 export function PriorityEncoderOH(bits: UInt): UInt {
   return UIntToOH(PriorityEncoder(bits), bits.width);
 }
+
+/** The bits of `x` in reverse order: bit 0 becomes the most significant. */
+export function Reverse(x: UInt): UInt {
+  return Cat(...asBools(x));
+}
