@@ -4,17 +4,17 @@ import { dirname, relative, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
 import { HashiError } from '../dsl/index.ts';
 import { pathToFileURL } from 'node:url';
-import { isModuleDef } from '../dsl/index.ts';
-import type { ModuleDef, Params, ParamValue, SourceLoc } from '../dsl/index.ts';
+import { choiceList, describeParam, isChoice, isModuleDef, isOneOf, paramLeaves } from '../dsl/index.ts';
+import type { Choice, ModuleDef, ParamSpec, Params, ParamsInput, ParamValue, SourceLoc } from '../dsl/index.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function loadDesign(file: string, top: string | undefined): Promise<ModuleDef> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`design file not found: ${file}`);
   if (statSync(path).isDirectory()) throw new UsageError(`${file} is a folder; give the design's .ts file (e.g. ${file.replace(/\/$/, '')}/top.ts)`);
-  let mod: Record<string, unknown>;
+  let mod: { readonly [name: string]: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = await import(pathToFileURL(path).href);
   } catch (e) {
     throw loadError(e, path);
   }
@@ -35,24 +35,35 @@ export async function loadDesign(file: string, top: string | undefined): Promise
   throw new UsageError(`${file} exports several modules (${unique.map(([d, k]) => label(d, k)).join(', ')}); choose one with --top NAME`);
 }
 
-/** `key=value` pairs, each value typed like the parameter's default. */
-export function parseParams(def: ModuleDef, pairs: readonly string[]): Partial<Params> {
-  const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
-  const known = Object.keys(def.defaults);
+/** `key=value` pairs (`fe.blocks=3` for a parameter in a group), each value typed like the parameter's default. */
+export function parseParams(def: ModuleDef, pairs: readonly string[]): ParamsInput<Params> {
+  const leaves = paramLeaves((def.spec.params ?? def.defaults) as ParamSpec);
+  const listing = (): string => (leaves.length ? `the parameters are: ${leaves.map((l) => `${l.path} (${describeParam(l.spec)})`).join(', ')}` : 'this module takes none');
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects key=value, got '${pair}'`);
     const key = pair.slice(0, eq);
     const text = pair.slice(eq + 1);
-    if (!Object.hasOwn(def.defaults, key)) {
-      throw new UsageError(`unknown parameter '${key}'; ${known.length ? `the parameters are: ${known.map((k) => `${k} (default ${JSON.stringify(def.defaults[k])})`).join(', ')}` : 'this module takes none'}`);
+    const leaf = leaves.find((l) => l.path === key);
+    if (!leaf) {
+      const members = leaves.filter((l) => l.path.startsWith(`${key}.`)).map((l) => l.path);
+      if (members.length) throw new UsageError(`parameter '${key}' is a group; set its members one by one, e.g. --param ${members[0]}=...; they are: ${members.join(', ')}`);
+      throw new UsageError(`unknown parameter '${key}'; ${listing()}`);
     }
-    out[key] = coerce(key, text, def.defaults[key]!);
+    const path = key.split('.');
+    let group = out;
+    for (const part of path.slice(0, -1)) group = (group[part] ??= {}) as Record<string, unknown>;
+    group[path[path.length - 1]!] = coerce(key, text, leaf.spec);
   }
-  return out;
+  return out as ParamsInput<Params>;
 }
 
-function coerce(key: string, text: string, like: ParamValue): ParamValue {
+function coerce(key: string, text: string, like: number | boolean | string | Choice): ParamValue {
+  if (isChoice(like)) {
+    if (!isOneOf(like, text)) throw new UsageError(`parameter '${key}' is one of ${choiceList(like)}; got '${text}'`);
+    return text;
+  }
   if (typeof like === 'number') {
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`parameter '${key}' is a number; '${text}' is not`);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { elaborate, emitVerilog } from '../dsl/index.ts';
-import type { ModuleDef, Params } from '../dsl/index.ts';
+import type { ModuleDef, Params, ParamsInput } from '../dsl/index.ts';
 import { loadDesign, parseParams } from './load-design.ts';
 import { status } from './status.ts';
 import { runAreaScript } from './yosys.ts';
@@ -44,7 +44,7 @@ export interface AreaReport {
 const empty: StatBlock = { name: '', cells: 0, types: {} };
 
 /** Area of a design (any ModuleDef and parameters): the library entry point for tests and scripts. */
-export async function areaOf<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}, opts: { hierarchical?: boolean } = {}): Promise<AreaReport> {
+export async function areaOf<P extends Params, IO>(def: ModuleDef<P, IO>, params: ParamsInput<P> = {}, opts: { hierarchical?: boolean } = {}): Promise<AreaReport> {
   const circuit = elaborate(def, params);
   const dir = mkdtempSync(join(tmpdir(), 'hashi-area-'));
   try {

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
-import { Bool, IO, Input, Output, SInt, defineModule, elaborate, emitVerilog } from '../dsl/index.ts';
-import type { BoolValue, ModuleDef, Params, PortSpec, SIntValue } from '../dsl/index.ts';
+import { Bool, IO, Input, Output, SInt, defineModule, elaborate, emitVerilog, resolveParams } from '../dsl/index.ts';
+import type { BoolValue, ModuleDef, Params, ParamsInput, PortSpec, SIntValue } from '../dsl/index.ts';
 import {
   PAPER_ASSUMPTIONS,
   estimateThroughput,
@@ -457,8 +457,8 @@ export async function loadNetDesign(file: string, top: string | undefined): Prom
 }
 
 /** The net of `params` (defaults filled in); a bad value is a UsageError naming it. */
-export function buildNet(file: string, def: ModuleDef, fromParams: (p: Params) => MobileNetV2Net, params: Partial<Params>): { net: MobileNetV2Net; params: Params } {
-  const full = { ...def.defaults, ...params } as Params;
+export function buildNet(file: string, def: ModuleDef, fromParams: (p: Params) => MobileNetV2Net, params: ParamsInput<Params>): { net: MobileNetV2Net; params: Params } {
+  const full = resolveParams(def, params);
   try {
     return { net: fromParams(full), params: full };
   } catch (e) {

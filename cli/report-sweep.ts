@@ -6,7 +6,7 @@
 // depthwise layers across sparsities) come from the Yosys cache.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ModuleDef, Params } from '../dsl/index.ts';
+import type { ModuleDef, Params, ParamsInput } from '../dsl/index.ts';
 import type { MobileNetV2Net } from '../lib/index.ts';
 import { parseParams } from './load-design.ts';
 import { buildNet, loadNetDesign, netReport, type AreaOptions } from './report-net.ts';
@@ -44,7 +44,7 @@ export async function netSweep(
   file: string,
   def: ModuleDef,
   fromParams: (p: Params) => MobileNetV2Net,
-  base: Partial<Params>,
+  base: ParamsInput<Params>,
   sparsities: readonly number[],
   actBits: readonly number[],
   opts: SweepOptions = {},

@@ -17,21 +17,25 @@ import { svKeywords } from './sv-keywords.ts';
 import { AsyncReset, Clock, Reset } from './types.ts';
 import { Data, wrap } from './values.ts';
 
-export type ParamValue = number | boolean | string;
-export type Params = Record<string, ParamValue>;
+import { defaultsOf, resolveAgainst } from './params.ts';
+import type { FlatParams, ParamSpec, Params, ParamsInput, ParamsOf } from './params.ts';
+export type { ParamValue, Params, ParamsInput, ParamsOf, ParamSpec } from './params.ts';
 
 // Parameter-dependent module names, declared bivariantly like `body` below.
 type NameOf<P> = { fn(p: P): string }['fn'];
 
-export interface ModuleSpec<P extends Params, IO> {
+export interface ModuleSpec<S extends ParamSpec, IO> {
   /** Module name; a function of the parameters lets each parameterization choose its own. */
-  readonly name: string | NameOf<P>;
-  /** Parameters with their default values (their types are the parameters' types). */
-  readonly params?: P;
+  readonly name: string | NameOf<ParamsOf<S>>;
+  /**
+   * Parameters with their default values (their types are the parameters' types);
+   * `oneOf([...])` for a choice, a nested object for a group (e.g. a sub-design's parameters).
+   */
+  readonly params?: S;
   /** Builds the hardware. Return the IO object to give instances typed ports. */
   // Method syntax on purpose: it makes ModuleDef<{ width: number }> usable where
   // any ModuleDef is expected (method parameters are bivariant in TypeScript).
-  body(p: P): IO;
+  body(p: ParamsOf<S>): IO;
   /** The implicit reset: synchronous (default), asynchronous, or none at all (no implicit clock either). */
   readonly reset?: 'sync' | 'async' | 'none';
   /** Name of the implicit clock port in the SystemVerilog (default `clock`), e.g. `clk`. */
@@ -45,7 +49,9 @@ export interface ModuleSpec<P extends Params, IO> {
 
 export interface ModuleDef<P extends Params = Params, IO = unknown> {
   readonly kind: 'hashi.module';
-  readonly spec: ModuleSpec<P, IO>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly spec: ModuleSpec<any, IO>;
+  /** The parameters' default values. */
   readonly defaults: P;
   readonly loc: SourceLoc | undefined;
 }
@@ -59,13 +65,13 @@ export type IOOf<D> = D extends ModuleDef<any, infer IO> ? IO : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModuleDef = ModuleDef<any, any>;
 
-export function defineModule<P extends Params = Record<string, never>, IO = void>(spec: ModuleSpec<P, IO>): ModuleDef<P, IO> {
-  return { kind: 'hashi.module', spec, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+export function defineModule<S extends ParamSpec = Record<string, never>, IO = void>(spec: ModuleSpec<S, IO>): ModuleDef<ParamsOf<S>, IO> {
+  return { kind: 'hashi.module', spec, defaults: defaultsOf(spec.params ?? {}) as ParamsOf<S>, loc: captureLocator() };
 }
 
 /** A module without implicit clock or reset (Chisel's RawModule): declare them as ports, use withClock. */
-export function defineRawModule<P extends Params = Record<string, never>, IO = void>(spec: Omit<ModuleSpec<P, IO>, 'reset'>): ModuleDef<P, IO> {
-  return { kind: 'hashi.module', spec: { ...spec, reset: 'none' }, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
+export function defineRawModule<S extends ParamSpec = Record<string, never>, IO = void>(spec: Omit<ModuleSpec<S, IO>, 'reset'>): ModuleDef<ParamsOf<S>, IO> {
+  return { kind: 'hashi.module', spec: { ...spec, reset: 'none' }, defaults: defaultsOf(spec.params ?? {}) as ParamsOf<S>, loc: captureLocator() };
 }
 
 /** A port name the user chose for an implicit port: a plain SystemVerilog identifier. */
@@ -81,27 +87,10 @@ export function isModuleDef(x: unknown): x is ModuleDef {
   return typeof x === 'object' && x !== null && (x as ModuleDef).kind === 'hashi.module';
 }
 
-/** Fill defaults and check that every given parameter exists and has the right type. */
-export function resolveParams<P extends Params>(def: ModuleDef<P, unknown>, given: Partial<P> = {}): P {
-  const out: Params = { ...def.defaults };
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    if (!Object.hasOwn(def.defaults, key)) {
-      const known = Object.keys(def.defaults);
-      throw new HashiError(
-        `module '${nameOf(def)}' has no parameter '${key}'`,
-        known.length ? `its parameters are: ${known.join(', ')}` : 'it takes no parameters',
-        def.loc,
-        'unknown-param',
-      );
-    }
-    const want = typeof def.defaults[key];
-    if (typeof value !== want) {
-      throw new HashiError(`parameter '${key}' of module '${nameOf(def)}' must be a ${want}, got ${JSON.stringify(value)}`, `pass a ${want}`, def.loc, 'bad-param');
-    }
-    out[key] = value;
-  }
-  return out as P;
+/** Fill defaults and check every given parameter: it exists, has the right type, is one of its choices; groups likewise. */
+export function resolveParams<P extends Params>(def: ModuleDef<P, unknown>, given: ParamsInput<P> = {}): P {
+  const spec = (def.spec.params ?? def.defaults) as ParamSpec;
+  return resolveAgainst(spec, given, { module: nameOf(def), loc: def.loc }) as P;
 }
 
 function nameOf(def: AnyModuleDef, p?: Params): string {
@@ -209,7 +198,7 @@ class Elaboration {
       loc: def.loc,
       declCount: 0,
       implicitClockReset: false,
-      ext: { defname: spec.defname ?? spec.name, params, source: extSource(spec, def.loc) },
+      ext: { defname: spec.defname ?? spec.name, params: params as FlatParams, source: extSource(spec, def.loc) },
     };
     const io = keepingLocator(() => withBuilder(new ModuleBuilder(ir), () => IO(spec.ports(params as never))));
     const result = { ir, io };
@@ -236,7 +225,7 @@ let active: Elaboration | undefined;
 export const instanceOf = new WeakMap<object, Instance>();
 
 /** Run a generator and collect the circuit it describes. */
-export function elaborate<P extends Params, IO>(def: ModuleDef<P, IO>, params: Partial<P> = {}): CircuitIR {
+export function elaborate<P extends Params, IO>(def: ModuleDef<P, IO>, params: ParamsInput<P> = {}): CircuitIR {
   if (!isModuleDef(def)) {
     throw new HashiError('elaborate() needs a module made by defineModule(...)', 'export the result of defineModule from your design file', captureLocator(), 'not-a-module');
   }
@@ -251,7 +240,7 @@ export function elaborate<P extends Params, IO>(def: ModuleDef<P, IO>, params: P
 }
 
 /** Instantiate a child module; its clock and reset follow the parent's. */
-export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModuleDef<P, IO>, params: Partial<P> = {}): IO {
+export function instance<P extends Params, IO>(def: ModuleDef<P, IO> | ExtModuleDef<P, IO>, params: ParamsInput<P> = {}): IO {
   const parent = builder('instance');
   if (!active) throw new Error('hashi internal: instance() outside an elaboration');
   const child = isExtModuleDef(def)

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { elaborate, emitVerilog, portTreeOf } from '../dsl/index.ts';
 import { designIO } from './design-io.ts';
 import type { SimIO } from './design-io.ts';
-import type { ModuleDef, Params, VerilogOutput, VerilogTarget } from '../dsl/index.ts';
+import type { ModuleDef, Params, ParamsInput, VerilogOutput, VerilogTarget } from '../dsl/index.ts';
 import { loadSimulator } from './load.ts';
 import type { Simulator } from './simulator.ts';
 import type { SimulatorOptions } from './types.ts';
@@ -29,7 +29,7 @@ export interface DesignSimulator<IO = unknown> extends Simulator {
 
 export async function simulate<P extends Params, IO>(
   def: ModuleDef<P, IO>,
-  params: Partial<P> = {},
+  params: ParamsInput<P> = {},
   opts: SimulateOptions = {},
 ): Promise<DesignSimulator<IO>> {
   opts.onPhase?.('elaborating');
