@@ -118,3 +118,30 @@ describe('MsEngine in Verilator', () => {
 });
 
 export type { MsMap };
+
+describe('MsEngine with a ring one output row below the minimum', () => {
+  // The layer that sets the minimum, and a ring one of its output rows smaller.
+  const plan = msCompile(layers, params).plan;
+  const binding = plan.layers.findIndex((l) => l.minRingWords === plan.minRingWords);
+  const small: MsEngineParams = { ...params, ringWords: params.ringWords - plan.layers[binding]!.rowOut };
+  let sim: EngineSim;
+  beforeAll(async () => {
+    sim = await simulate(MsEngine, small);
+    idle(sim);
+    sim.reset();
+  });
+  afterAll(() => sim?.close());
+
+  it('is refused by the compiler, and trips the engine\'s monitor when forced', () => {
+    const failing = plan.layers.findIndex((l) => l.minRingWords > small.ringWords);
+    expect(failing).toBeGreaterThanOrEqual(0);
+    expect(failing).toBeLessThanOrEqual(binding);
+    expect(() => msCompile(layers, small)).toThrow(new RegExp(`ms layer ${failing} needs a ring of at least ${plan.layers[failing]!.minRingWords} words`));
+    const prog = msCompile(layers, small, { unchecked: true });
+    loadProgram(sim, prog);
+    writeInput(sim, prog, input, layers[0]!.inBits);
+    // The layers that fit run; the first that does not overwrites a live input row.
+    for (let i = 0; i < failing; i++) runLayers(sim, i, i, on);
+    expect(() => runLayers(sim, failing, failing, on)).toThrow(/ms ring monitor: write to live input word/);
+  });
+});
