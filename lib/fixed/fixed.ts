@@ -8,6 +8,7 @@
  *  - shiftFixed(x, k): multiply by 2^k by moving the binary point only; the raw
  *    bits are untouched, format Q(m.n) -> Q(m+k . n-k).
  */
+import { roundShift, type RoundingMode } from './rounding.ts';
 import { floorShift } from './bigint.ts';
 import { formatName, qformat, rawMax, rawMin, type QFormat, type Saturation } from './format.ts';
 import { quantizeReal, rawToReal, saturateRaw } from './quantize.ts';
@@ -69,10 +70,11 @@ export function shiftFixed(x: Fixed, k: number): Fixed {
 /**
  * Bring a (wide) value back to format `to`: shift to the new binary point with
  * floor (round toward -infinity, i.e. drop the low bits of the two's
- * complement word), then saturate to `to`'s range.
+ * complement word; or `rounding` 'half-even', see rounding.ts), then saturate
+ * to `to`'s range.
  */
-export function requantizeRaw(raw: bigint, fromFrac: number, to: QFormat, sat: Saturation = 'full'): bigint {
-  return saturateRaw(floorShift(raw, to.frac - fromFrac), to, sat);
+export function requantizeRaw(raw: bigint, fromFrac: number, to: QFormat, sat: Saturation = 'full', rounding: RoundingMode = 'floor'): bigint {
+  return saturateRaw(roundShift(raw, to.frac - fromFrac, rounding), to, sat);
 }
 
 export function requantize<F extends QFormat>(x: Fixed, to: F, sat: Saturation = 'full'): Fixed<F> {

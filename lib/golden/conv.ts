@@ -115,6 +115,28 @@ export function conv2dAcc(x: FixedTensor, weights: readonly Po2[], outC: number,
   return convCore(x, kernel, outC, taps, opts);
 }
 
+/**
+ * Grouped convolution, OHWI weights with I = C / groups: output channel o reads
+ * input channels g I .. g I + I - 1, g = floor(o / (outC / groups)). groups 1 is
+ * conv2dAcc; groups = C = outC is depthwiseAcc (with the weights as HWC).
+ */
+export function groupedConvAcc(x: FixedTensor, weights: readonly Po2[], outC: number, kernel: number, groups: number, opts: ConvOptions = {}): AccTensor {
+  const C = x.shape[2];
+  if (!Number.isSafeInteger(groups) || groups < 1 || C % groups !== 0 || outC % groups !== 0) throw new RangeError(`groupedConv: groups ${groups} must divide ${C} input and ${outC} output channels`);
+  const I = C / groups;
+  checkLength('groupedConv', weights, outC * kernel * kernel * I);
+  const taps: Tap[][] = [];
+  for (let o = 0; o < outC; o++) {
+    const g = Math.floor(o / (outC / groups));
+    const ts: Tap[] = [];
+    for (let ky = 0; ky < kernel; ky++)
+      for (let kx = 0; kx < kernel; kx++)
+        for (let i = 0; i < I; i++) ts.push({ ky, kx, ic: g * I + i, w: weights[((o * kernel + ky) * kernel + kx) * I + i] as Po2 });
+    taps.push(ts);
+  }
+  return convCore(x, kernel, outC, taps, opts);
+}
+
 /** Depthwise convolution (channel multiplier 1), k x k per channel, HWC weights. */
 export function depthwiseAcc(x: FixedTensor, weights: readonly Po2[], kernel: number, opts: ConvOptions = {}): AccTensor {
   const C = x.shape[2];

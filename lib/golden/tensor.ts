@@ -5,6 +5,7 @@
  */
 import { formatName, rawMax, rawMin, type QFormat, type Saturation } from '../fixed/format.ts';
 import { requantizeRaw } from '../fixed/fixed.ts';
+import type { RoundingMode } from '../fixed/rounding.ts';
 import { quantizeReal, rawToReal } from '../fixed/quantize.ts';
 
 export type Shape3 = readonly [h: number, w: number, c: number];
@@ -41,9 +42,9 @@ export function tensorToReals(t: FixedTensor): number[] {
   return t.data.map((r) => rawToReal(r, t.fmt.frac));
 }
 
-/** Floor-shift and saturate every element to `to` (see `requantize`). */
-export function requantizeTensor<F extends QFormat>(t: FixedTensor, to: F, sat: Saturation = 'full'): FixedTensor<F> {
-  return { shape: t.shape, fmt: to, data: t.data.map((r) => requantizeRaw(r, t.fmt.frac, to, sat)) };
+/** Floor-shift (or round half-even) and saturate every element to `to` (see `requantize`). */
+export function requantizeTensor<F extends QFormat>(t: FixedTensor, to: F, sat: Saturation = 'full', rounding: RoundingMode = 'floor'): FixedTensor<F> {
+  return { shape: t.shape, fmt: to, data: t.data.map((r) => requantizeRaw(r, t.fmt.frac, to, sat, rounding)) };
 }
 
 /** Read one element (throws outside the tensor). */
