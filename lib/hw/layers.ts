@@ -26,6 +26,7 @@ import { EXACT, accFracFor, alignBias, po2TermRange, type AccumulateMode } from 
 import type { BiasVector } from '../golden/conv.ts';
 import { convAxis, type Padding } from '../golden/geometry.ts';
 import type { LayerOutputOptions } from '../golden/post.ts';
+import type { RoundingMode } from '../fixed/rounding.ts';
 import { hwcIndex, type Shape3 } from '../golden/tensor.ts';
 import type { Po2 } from '../po2/po2.ts';
 import { po2TreeLevelsFor } from './adder-tree.ts';
@@ -279,13 +280,14 @@ export function layerOutputHw(acc: HwTensor & { channelRanges?: readonly (readon
       activation: opts.activation ?? 'none',
       saturation: opts.saturation ?? 'full',
       ...(r ? { range: r } : {}),
+      ...(opts.rounding === 'half-even' ? { rounding: opts.rounding } : {}),
     });
   });
   return { shape: acc.shape, fmt: opts.out, data };
 }
 
 /** Residual add: exact grown sum (binary points aligned), optionally requantized (as residualAdd). */
-export function residualAddHw(a: HwTensor, b: HwTensor, out?: QFormat, sat: Saturation = 'full'): HwTensor {
+export function residualAddHw(a: HwTensor, b: HwTensor, out?: QFormat, sat: Saturation = 'full', rounding: RoundingMode = 'floor'): HwTensor {
   checkTensor(a);
   checkTensor(b);
   if (a.shape.some((d, i) => d !== b.shape[i])) throw new RangeError(`residualAddHw: shapes [${a.shape.join(', ')}] vs [${b.shape.join(', ')}]`);
@@ -293,5 +295,5 @@ export function residualAddHw(a: HwTensor, b: HwTensor, out?: QFormat, sat: Satu
   const align = (v: SIntValue, f: number): SIntValue => (fmt.frac > f ? v.shl(fmt.frac - f) : v);
   const data = a.data.map((v, i) => align(v, a.fmt.frac).add(align(b.data[i] as SIntValue, b.fmt.frac)));
   const sum: HwTensor = { shape: a.shape, fmt, data };
-  return out === undefined ? sum : layerOutputHw(sum, { out, saturation: sat });
+  return out === undefined ? sum : layerOutputHw(sum, { out, saturation: sat, ...(rounding === 'half-even' ? { rounding } : {}) });
 }

@@ -12,7 +12,9 @@
  * equals floor(y / D) for every y in [0, Y] whenever Y * e < 2^s; s is the
  * smallest such shift (`reciprocalShift`).
  */
+import { mux } from '../../dsl/index.ts';
 import type { SIntValue } from '../../dsl/index.ts';
+import type { RoundingMode } from '../fixed/rounding.ts';
 import { floorDiv, signedWidth } from '../fixed/bigint.ts';
 import { qformat, type QFormat, type Saturation } from '../fixed/format.ts';
 import { EXACT } from '../golden/accumulate.ts';
@@ -74,8 +76,9 @@ export function floorDivConstHw(v: SIntValue, lo: bigint, hi: bigint, D: bigint)
  * saturate(floor(S * 2^(out.frac - inFrac) / count)) as an SInt of
  * formatWidth(out) bits. Shared by `globalAvgPoolHw` and the streaming pool.
  */
-export function avgFromSumHw(sum: SIntValue, range: readonly [bigint, bigint], count: number, inFrac: number, out: QFormat, sat: Saturation = 'full'): SIntValue {
+export function avgFromSumHw(sum: SIntValue, range: readonly [bigint, bigint], count: number, inFrac: number, out: QFormat, sat: Saturation = 'full', rounding: RoundingMode = 'floor'): SIntValue {
   const d = out.frac - inFrac;
+  if (rounding === 'half-even') return avgHalfEvenHw(sum, range, count, d, out, sat);
   let den = d >= 0 ? BigInt(count) : BigInt(count) << BigInt(-d);
   let t = 0;
   while ((den & 1n) === 0n) {
@@ -89,6 +92,35 @@ export function avgFromSumHw(sum: SIntValue, range: readonly [bigint, bigint], c
   const shifted = t > 0 ? num.shr(t) : num;
   const q = floorDivConstHw(shifted, nlo >> BigInt(t), nhi >> BigInt(t), den);
   return requantizeHw(q.out, out.frac, out, { saturation: sat, range: [q.lo, q.hi] });
+}
+
+/**
+ * round_half_even(num / D), num = S 2^max(d, 0), D = count 2^max(-d, 0): with
+ * h = floor((2 num + D) / 2D) (half rounds up) and h' = floor((2 num + D - 1) / 2D),
+ * the quotient is exactly half-way iff h != h', and then it rounds to the even one
+ * of h - 1, h: h - (h odd).
+ */
+function avgHalfEvenHw(sum: SIntValue, range: readonly [bigint, bigint], count: number, d: number, out: QFormat, sat: Saturation): SIntValue {
+  const D = d >= 0 ? BigInt(count) : BigInt(count) << BigInt(-d);
+  const up = BigInt(Math.max(d, 0)) + 1n;
+  const twice = sum.shl(Number(up));
+  const [lo, hi] = [range[0] << up, range[1] << up];
+  const div = (c: bigint): { out: SIntValue; lo: bigint; hi: bigint } => {
+    let den = 2n * D;
+    let t = 0;
+    while ((den & 1n) === 0n) {
+      den >>= 1n;
+      t++;
+    }
+    const v = twice.add(c);
+    const shifted = t > 0 ? v.shr(t) : v;
+    return floorDivConstHw(shifted, (lo + c) >> BigInt(t), (hi + c) >> BigInt(t), den);
+  };
+  const h = div(D);
+  const h2 = div(D - 1n);
+  const tie = h.out.neq(h2.out).and(h.out.bit(0));
+  const q = mux(tie, h.out.sub(1), h.out);
+  return requantizeHw(q, out.frac, out, { saturation: sat, range: [h.lo - 1n, h.hi] });
 }
 
 /** Global average pooling, H x W x C -> 1 x 1 x C (as golden globalAvgPool). */

@@ -11,9 +11,10 @@
  * g(b)). A bound the value can never pass (known from its exact range) costs
  * nothing; a lower bound of 0 (ReLU) is the sign bit gating the value.
  */
-import { mux } from '../../dsl/index.ts';
+import { B, mux } from '../../dsl/index.ts';
 import type { SIntValue } from '../../dsl/index.ts';
-import { clampBig, floorShift } from '../fixed/bigint.ts';
+import { clampBig } from '../fixed/bigint.ts';
+import { roundShift, type RoundingMode } from '../fixed/rounding.ts';
 import { sixRaw } from '../fixed/activation.ts';
 import { formatWidth, rawMax, rawMin, type QFormat, type Saturation } from '../fixed/format.ts';
 import type { Activation } from '../golden/post.ts';
@@ -33,19 +34,34 @@ export interface RequantizeHwOptions {
   readonly saturation?: Saturation;
   /** Exact range of `v` (default: everything its width holds). */
   readonly range?: readonly [bigint, bigint];
+  /** 'floor' (default: an arithmetic shift) or 'half-even' (adds 2^(s-1) - 1 + bit s of v, then shifts). */
+  readonly rounding?: RoundingMode;
+}
+
+/**
+ * round(v / 2^s), ties to even: floor((v + 2^(s-1) - 1 + b) / 2^s), b = bit s
+ * of v (the floor quotient's lowest bit): below half rounds down, above half
+ * up, and exactly half up only when the floor quotient is odd.
+ */
+export function roundHalfEvenShr(v: SIntValue, s: number): SIntValue {
+  const odd = B(false).cat(v.bit(s)).asSInt();
+  const half = (1n << BigInt(s - 1)) - 1n;
+  const t = half === 0n ? v.add(odd) : v.add(half).add(odd);
+  return t.shr(s);
 }
 
 /** v (raw at `fromFrac`) -> activation -> requantize to `to`; an SInt of formatWidth(to) bits. */
 export function requantizeHw(v: SIntValue, fromFrac: number, to: QFormat, opts: RequantizeHwOptions = {}): SIntValue {
   const act = opts.activation ?? 'none';
   const [vlo, vhi] = opts.range ?? sintRange(v.width);
-  const k = to.frac - fromFrac; // floor(v * 2^k)
-  const u = k < 0 ? v.shr(-k) : k > 0 ? v.shl(k) : v;
-  const ulo = floorShift(vlo, k);
-  const uhi = floorShift(vhi, k);
+  const k = to.frac - fromFrac; // round(v * 2^k)
+  const rounding = opts.rounding ?? 'floor';
+  const u = k < 0 ? (rounding === 'half-even' ? roundHalfEvenShr(v, -k) : v.shr(-k)) : k > 0 ? v.shl(k) : v;
+  const ulo = roundShift(vlo, k, rounding);
+  const uhi = roundShift(vhi, k, rounding);
   const C = rawMin(to);
   const D = rawMax(to, opts.saturation ?? 'full');
-  const g = (b: bigint): bigint => clampBig(floorShift(b, k), C, D);
+  const g = (b: bigint): bigint => clampBig(roundShift(b, k, rounding), C, D);
   const lo = act === 'none' ? C : g(0n);
   const hi = act === 'relu6' ? g(sixRaw(fromFrac)) : D;
   let r: SIntValue = u;

@@ -26,7 +26,8 @@
  */
 import { Bool, Decoupled, Queue, Reg, RegInit, SInt, UInt, Vec, Wire, assert, when } from '../../dsl/index.ts';
 import type { BoolValue, SIntValue } from '../../dsl/index.ts';
-import { clampBig, floorShift, signedWidth } from '../fixed/bigint.ts';
+import { clampBig, signedWidth } from '../fixed/bigint.ts';
+import { roundShift, type RoundingMode } from '../fixed/rounding.ts';
 import { relu6Raw, reluRaw } from '../fixed/activation.ts';
 import { addFormat } from '../fixed/fixed.ts';
 import { formatWidth, rawMax, rawMin, type QFormat, type Saturation } from '../fixed/format.ts';
@@ -77,7 +78,7 @@ export function streamLayerOutput(s: PixelStream | StreamingConvResult, opts: La
   const sat = opts.saturation ?? 'full';
   const g = (r: bigint): bigint => {
     const a = act === 'relu' ? reluRaw(r) : act === 'relu6' ? relu6Raw(r, st.fmt.frac) : r;
-    return clampBig(floorShift(a, opts.out.frac - st.fmt.frac), rawMin(opts.out), rawMax(opts.out, sat));
+    return clampBig(roundShift(a, opts.out.frac - st.fmt.frac, opts.rounding ?? 'floor'), rawMin(opts.out), rawMax(opts.out, sat));
   };
   const ranges = st.pixel.map((_, ch): [bigint, bigint] => {
     const [lo, hi] = st.ranges?.[ch] ?? [rawMin(st.fmt), rawMax(st.fmt)];
@@ -133,6 +134,8 @@ export interface StreamingResidualOptions {
   /** Output format (requantize + saturate, as residualAdd); absent: the exact grown sum. */
   readonly out?: QFormat;
   readonly saturation?: Saturation;
+  /** Rounding of the requantization to `out` (default 'floor'). */
+  readonly rounding?: RoundingMode;
 }
 
 export interface StreamingResidualResult extends PixelStream {
@@ -170,7 +173,7 @@ export function streamingResidualAdd(skip: PixelStream, main: PixelStream, opts:
   when(skip.valid, () => assert(enq.ready, `residual FIFO overflow: a skip pixel arrived with all ${opts.depth} entries full (depth too small)`));
   when(main.valid, () => assert(deq.valid, 'residual FIFO underflow: a main pixel arrived before its skip pixel'));
   const a = Array.from({ length: C }, (_, i) => deq.bits.at(i) as SIntValue);
-  const sum = residualAddHw({ shape: [1, 1, C], fmt: skip.fmt, data: a }, { shape: [1, 1, C], fmt: main.fmt, data: main.pixel }, opts.out, opts.saturation ?? 'full');
+  const sum = residualAddHw({ shape: [1, 1, C], fmt: skip.fmt, data: a }, { shape: [1, 1, C], fmt: main.fmt, data: main.pixel }, opts.out, opts.saturation ?? 'full', opts.rounding ?? 'floor');
   const outValid = RegInit(Bool(), false);
   outValid.connect(main.valid);
   const pixel = sum.data.map((v) => Reg(SInt(v.width)) as SIntValue);
@@ -185,6 +188,8 @@ export interface StreamingPoolOptions {
   readonly width: number;
   readonly out: QFormat;
   readonly saturation?: Saturation;
+  /** Rounding of the mean (default 'floor'). */
+  readonly rounding?: RoundingMode;
 }
 
 export interface StreamingPoolResult extends PixelStream {
@@ -239,7 +244,7 @@ export function streamingGlobalAvgPool(s: PixelStream | StreamingConvResult, opt
       for (const s of sums) s.acc.connect(s.next);
     });
   });
-  const pixel = sums.map((s) => avgFromSumHw(s.total, s.range, n, st.fmt.frac, opts.out, opts.saturation ?? 'full'));
+  const pixel = sums.map((s) => avgFromSumHw(s.total, s.range, n, st.fmt.frac, opts.out, opts.saturation ?? 'full', opts.rounding ?? 'floor'));
   return { valid: outValid, pixel, fmt: opts.out, latency: 1 };
 }
 

@@ -209,47 +209,7 @@ function streamingCore(
   // The accumulator format and tree depth: those of the unrolled layer over one frame
   // (interior windows have every tap; border windows have a subset of the same trees).
   const plan = streamingPlan([H, W, C], act, weights, outC, k, depthwise, { padding, stride, mode, pipelineEvery: every, ...(opts.bias ? { bias: opts.bias } : {}) });
-  const Hg = H + p;
-  const Wg = W + p;
-
-  // Position on the padded grid. After reset, start p * Wg + p positions before
-  // the frame, at (H - 1, W): the window of output (0, 0) reaches that far back
-  // (k - 1 rows and k - 1 columns, wrapping into the previous row), and all of
-  // those positions are padding (see above).
-  const r = RegInit(UInt(bitsFor(Hg - 1)), p > 0 ? H - 1 : 0);
-  const c = RegInit(UInt(bitsFor(Wg - 1)), p > 0 ? W : 0);
-  // 'valid': every position is a real pixel, always ready.
-  const ready = p > 0 ? r.lt(H).and(c.lt(W)) : constTrue();
-  const adv = io.valid.or(ready.not());
-  const last = r.eq(Hg - 1).and(c.eq(Wg - 1));
-  const primed = RegInit(Bool(), p === 0);
-  when(adv.and(last), () => primed.connect(true));
-  when(adv, () => {
-    when(c.eq(Wg - 1), () => {
-      c.connect(0);
-      when(r.eq(Hg - 1), () => r.connect(0)).otherwise(() => r.connect(r.addWrap(1)));
-    }).otherwise(() => c.connect(c.addWrap(1)));
-  });
-  const pix = io.pixel.map((v) => (p > 0 ? mux(ready, v, 0) : v));
-
-  // Newest window column, top row first: rows r-(k-1) .. r at column c.
-  const column = k > 1 && (opts.lineBuffer ?? 'registers') === 'memory' ? memoryLines(pix, k, Wg, aw, c, adv) : registerLines(pix, k, Wg, adv);
-  // Window registers win[kx][ky][ch], kx = k-1 newest.
-  const win: SIntValue[][][] = Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: C }, () => Reg(SInt(aw)))));
-  when(adv, () => {
-    for (let kx = 0; kx < k; kx++)
-      for (let ky = 0; ky < k; ky++)
-        for (let ch = 0; ch < C; ch++) {
-          const src = kx === k - 1 ? (column[ky] as readonly SIntValue[])[ch] : (win[kx + 1] as SIntValue[][])[ky]![ch];
-          (win[kx] as SIntValue[][])[ky]![ch]!.connect(src as SIntValue);
-        }
-  });
-  const first = k - 1 - p;
-  const emit = RegInit(Bool(), false);
-  let at = adv.and(primed).and(r.geq(first)).and(c.geq(first));
-  // Stride 2: output (oy, ox) completes at (first + 2 oy, first + 2 ox).
-  if (stride === 2) at = at.and(r.bit(0).eq(first & 1)).and(c.bit(0).eq(first & 1));
-  emit.connect(at);
+  const { ready, win, emit } = slidingWindow(io, { k, height: H, width: W, padding: p, stride, lineBuffer: opts.lineBuffer ?? 'registers', padValue: 0n });
 
   // One tree per output channel over the (masked) window.
   const accW = formatWidth(plan.fmt);
@@ -293,6 +253,71 @@ function streamingCore(
     outWidth: plan.shape[1],
     adders,
   };
+}
+
+/** A k x k window sliding over a pixel stream (shared by the streaming convolutions and max pool). */
+export interface SlidingWindow {
+  /** Low at padding positions (the source holds its pixel). */
+  readonly ready: BoolValue;
+  /** win[kx][ky][ch] (kx = k - 1 newest column, ky = 0 top row), registers, padding positions hold `padValue`. */
+  readonly win: readonly (readonly (readonly SIntValue[])[])[];
+  /** High the cycle after the position that completes an output window (stride applied). */
+  readonly emit: BoolValue;
+}
+
+/**
+ * The padded-grid walk, line buffers and window registers of a streaming
+ * k x k layer with symmetric padding p ((k - 1) / 2 or 0) and stride 1 or 2.
+ */
+export function slidingWindow(
+  io: StreamingConvPorts,
+  o: { k: number; height: number; width: number; padding: number; stride: number; lineBuffer: LineBufferForm; padValue: bigint },
+): SlidingWindow {
+  const { k, height: H, width: W, padding: p, stride } = o;
+  const C = io.pixel.length;
+  const aw = (io.pixel[0] as SIntValue).width;
+  const Hg = H + p;
+  const Wg = W + p;
+
+  // Position on the padded grid. After reset, start p * Wg + p positions before
+  // the frame, at (H - 1, W): the window of output (0, 0) reaches that far back
+  // (k - 1 rows and k - 1 columns, wrapping into the previous row), and all of
+  // those positions are padding (see above).
+  const r = RegInit(UInt(bitsFor(Hg - 1)), p > 0 ? H - 1 : 0);
+  const c = RegInit(UInt(bitsFor(Wg - 1)), p > 0 ? W : 0);
+  // 'valid': every position is a real pixel, always ready.
+  const ready = p > 0 ? r.lt(H).and(c.lt(W)) : constTrue();
+  const adv = io.valid.or(ready.not());
+  const last = r.eq(Hg - 1).and(c.eq(Wg - 1));
+  const primed = RegInit(Bool(), p === 0);
+  when(adv.and(last), () => primed.connect(true));
+  when(adv, () => {
+    when(c.eq(Wg - 1), () => {
+      c.connect(0);
+      when(r.eq(Hg - 1), () => r.connect(0)).otherwise(() => r.connect(r.addWrap(1)));
+    }).otherwise(() => c.connect(c.addWrap(1)));
+  });
+  const pix = io.pixel.map((v) => (p > 0 ? mux(ready, v, o.padValue) : v));
+
+  // Newest window column, top row first: rows r-(k-1) .. r at column c.
+  const column = k > 1 && o.lineBuffer === 'memory' ? memoryLines(pix, k, Wg, aw, c, adv) : registerLines(pix, k, Wg, adv);
+  // Window registers win[kx][ky][ch], kx = k-1 newest.
+  const win: SIntValue[][][] = Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: C }, () => Reg(SInt(aw)))));
+  when(adv, () => {
+    for (let kx = 0; kx < k; kx++)
+      for (let ky = 0; ky < k; ky++)
+        for (let ch = 0; ch < C; ch++) {
+          const src = kx === k - 1 ? (column[ky] as readonly SIntValue[])[ch] : (win[kx + 1] as SIntValue[][])[ky]![ch];
+          (win[kx] as SIntValue[][])[ky]![ch]!.connect(src as SIntValue);
+        }
+  });
+  const first = k - 1 - p;
+  const emit = RegInit(Bool(), false);
+  let at = adv.and(primed).and(r.geq(first)).and(c.geq(first));
+  // Stride 2: output (oy, ox) completes at (first + 2 oy, first + 2 ox).
+  if (stride === 2) at = at.and(r.bit(0).eq(first & 1)).and(c.bit(0).eq(first & 1));
+  emit.connect(at);
+  return { ready, win, emit };
 }
 
 /** Line buffers as shift registers: line j delays by (j + 1) rows of the grid. Returns the newest window column. */

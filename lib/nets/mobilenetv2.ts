@@ -19,25 +19,16 @@
  * default) or `importedLayerWeights` (lib/weights `importMobileNetV2`: BN-folded
  * Po2 weights and fixed-point biases).
  */
-import { Bool, IO, Input, Output, SInt, assert, defineModule, instance, when } from '../../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
+import type { BoolValue, SIntValue } from '../../dsl/index.ts';
 import { Q3_5, qformat, type QFormat, type Saturation } from '../fixed/format.ts';
 import { EXACT, type AccumulateMode } from '../golden/accumulate.ts';
-import { conv2dAcc, depthwiseAcc, pointwiseAcc, type BiasVector } from '../golden/conv.ts';
-import { globalAvgPool } from '../golden/pool.ts';
-import { layerOutput } from '../golden/post.ts';
-import { residualAdd } from '../golden/residual.ts';
+import type { BiasVector } from '../golden/conv.ts';
 import type { FixedTensor, Shape3 } from '../golden/tensor.ts';
 import { streamingConv2d, streamingDepthwise, type LineBufferForm, type StreamingConvPorts, type StreamingConvResult } from '../hw/streaming.ts';
-import {
-  convStream,
-  residualFifoDepth,
-  streamLayerOutput,
-  streamingGlobalAvgPool,
-  streamingResidualAdd,
-  type LeadOptions,
-  type PixelStream,
-} from '../hw/streaming-more.ts';
+import type { PixelStream } from '../hw/streaming-more.ts';
+import { GraphBuilder, type ConvNode, type Graph } from './graph.ts';
+import { graphGolden } from './graph-golden.ts';
+import { graphStreamingHw, type StageInfo } from './graph-streaming.ts';
 import { randomSparsePo2 } from '../hw/weights.ts';
 import { expRangeFromBits, type ExpRange } from '../po2/exp-range.ts';
 import type { Po2 } from '../po2/po2.ts';
@@ -214,16 +205,6 @@ export function mobileNetV2Net(o: MobileNetV2NetOptions): MobileNetV2Net {
 // ---------------------------------------------------------------------------
 // Golden model
 
-function convAcc(x: FixedTensor, l: NetLayer, net: MobileNetV2Net): FixedTensor {
-  const s = l.spec;
-  const opts = { stride: s.stride, mode: net.mode, ...(l.bias ? { bias: l.bias } : {}) };
-  return s.kind === 'depthwise'
-    ? depthwiseAcc(x, l.weights, s.kernel, { ...opts, padding: s.padding })
-    : s.kind === 'pointwise'
-      ? pointwiseAcc(x, l.weights, l.outChannels, opts)
-      : conv2dAcc(x, l.weights, l.outChannels, s.kernel, { ...opts, padding: s.padding });
-}
-
 /** Every intermediate activation of the golden model (for debugging a mismatch), and the features. */
 export interface GoldenTrace {
   /** Output of each layer of `net.layers` (after the residual add for a residual block's project layer). */
@@ -239,26 +220,70 @@ export function residualSources(net: MobileNetV2Net): Map<number, number> {
   return m;
 }
 
-/** The golden model of `net` on one image (HWC, net.act format). */
+/** The golden model of `net` on one image (HWC, net.act format): `graphGolden` of `mobileNetV2Graph(net)`. */
 export function mobileNetV2Golden(net: MobileNetV2Net, image: FixedTensor): GoldenTrace {
   const [H, W, C] = net.inputShape;
   if (image.shape[0] !== H || image.shape[1] !== W || image.shape[2] !== C) throw new RangeError(`mobileNetV2Golden: image ${image.shape.join('x')}, expected ${H}x${W}x${C}`);
-  const outs: FixedTensor[] = [];
+  const g = mobileNetV2Graph(net);
+  const r = graphGolden(g, image);
+  return { layerOutputs: mobileNetV2LayerOutputs(net).map((t) => r.tensors.get(t) as FixedTensor), features: r.output };
+}
+
+/** Node names of the graph of a MobileNetV2 layer: the conv is named like its stage ('stem', 'expand features.2', ...). */
+function stageName(l: NetLayer): string {
+  return `${l.spec.role}${l.spec.feature === 0 ? '' : ` features.${l.spec.feature}`}`;
+}
+
+/** The graph tensor holding each layer's output (after the residual add for a residual block's project layer). */
+export function mobileNetV2LayerOutputs(net: MobileNetV2Net): string[] {
   const residualOf = residualSources(net);
-  let x = image;
+  return net.layers.map((l, i) => (residualOf.has(i) ? `residual features.${l.spec.feature}/q` : `${stageName(l)}/q`));
+}
+
+/**
+ * `net` as a network graph: per conv layer `conv -> relu6 -> requantize(act, floor)`
+ * (no relu6 after a project conv); a residual block's project conv goes into
+ * `add(block input, project) -> requantize`; then `globalAvgPool` ('pool').
+ * Depthwise weights become OHWI (I = 1); the graph's hardware and golden model
+ * are exactly the ones this file used to build by hand (same FIRRTL).
+ */
+export function mobileNetV2Graph(net: MobileNetV2Net): Graph {
+  const b = new GraphBuilder('MobileNetV2', { name: 'image', shape: net.inputShape, fmt: net.act });
+  const residualOf = residualSources(net);
+  const requant = { fmt: net.act, rounding: 'floor' as const, saturation: net.saturation };
+  const outs: string[] = [];
+  let x = b.input;
   net.layers.forEach((l, i) => {
-    const acc = convAcc(x, l, net);
+    const sp = l.spec;
+    const name = stageName(l);
+    const C = l.inShape[2];
+    const params = { weights: sp.kind === 'depthwise' ? depthwiseWeightsOhwi(l.weights, C, sp.kernel) : l.weights, mode: net.mode, ...(l.bias ? { bias: l.bias } : {}) };
+    const padding = sp.padding === 'same' ? (sp.kernel - 1) / 2 : sp.padding === 'valid' ? 0 : sp.padding;
+    const stride = sp.stride === 2 ? 2 : 1;
+    const conv =
+      sp.kind === 'depthwise'
+        ? b.depthwise(name, x, { kernel: sp.kernel, stride, padding }, params)
+        : b.conv(name, x, { outChannels: l.outChannels, kernel: sp.kernel, stride, padding }, params);
     const from = residualOf.get(i);
-    // Residual: the block input plus the project layer's wide accumulator (no
-    // activation), exact, requantized once (as lib/weights goldenMobileNetV2).
-    const y =
-      from === undefined
-        ? layerOutput(acc, { out: net.act, activation: l.activation, saturation: net.saturation })
-        : residualAdd(from === 0 ? image : (outs[from - 1] as FixedTensor), acc, net.act, net.saturation);
+    let y: string;
+    if (from !== undefined) {
+      const sum = b.addTensors(`residual features.${sp.feature}`, from === 0 ? b.input : (outs[from - 1] as string), conv);
+      y = b.requantize(`${sum}/q`, sum, requant);
+    } else {
+      const a = l.activation === 'relu6' ? b.relu6(`${name}/relu6`, conv) : conv;
+      y = b.requantize(`${name}/q`, a, requant);
+    }
     outs.push(y);
     x = y;
   });
-  return { layerOutputs: outs, features: globalAvgPool(x, net.act, net.saturation) };
+  return b.build(b.globalAvgPool('pool', x, requant));
+}
+
+/** HWC depthwise weights ([ky][kx][c]) as OHWI with I = 1 ([c][ky][kx]). */
+function depthwiseWeightsOhwi(weights: readonly Po2[], channels: number, kernel: number): Po2[] {
+  const out: Po2[] = new Array<Po2>(weights.length);
+  for (let c = 0; c < channels; c++) for (let t = 0; t < kernel * kernel; t++) out[c * kernel * kernel + t] = weights[t * channels + c] as Po2;
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -280,29 +305,12 @@ export function streamingLayerConv(net: MobileNetV2Net, l: NetLayer, io: Streami
   return sp.kind === 'depthwise' ? streamingDepthwise(io, net.act, l.weights, sp.kernel, opts) : streamingConv2d(io, net.act, l.weights, l.outChannels, sp.kernel, opts);
 }
 
-/** One streaming stage of the schedule (see README). */
-export interface StageInfo {
-  readonly name: string;
-  readonly inShape: Shape3;
-  readonly outShape: Shape3;
-  /** Register stages from the position completing a window (conv) / the main pixel (residual) / the last pixel (pool) to the output. */
-  readonly latency: number;
-  /** Residual FIFO entries (residual stages only). */
-  readonly fifoDepth?: number;
-  /** Two-input adders of the conv's Po2 trees (conv stages only). */
-  readonly adders?: number;
-}
-
 export interface MobileNetV2Hw {
   /** The stem's ready: the source must present a pixel only when ready (else it is not taken). */
   readonly ready: BoolValue;
   /** One vector of k_fe features per frame, valid for one cycle. */
   readonly features: PixelStream;
   readonly stages: readonly StageInfo[];
-}
-
-function stageName(l: NetLayer): string {
-  return `${l.spec.role}${l.spec.feature === 0 ? '' : ` features.${l.spec.feature}`}`;
 }
 
 /**
@@ -319,83 +327,12 @@ export interface MobileNetV2HwOptions {
   readonly layerModules?: boolean;
 }
 
-/**
- * A streaming conv inside a module of its own (one instance): the same logic,
- * but firtool can work on the layers in parallel (one big module keeps it on one core).
- */
-function convModule(name: string, io: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }, conv: (x: typeof io) => StreamingConvResult): StreamingConvResult {
-  const w = (io.pixel[0] as SIntValue).width;
-  const C = io.pixel.length;
-  let info: StreamingConvResult | undefined;
-  const Def = defineModule({
-    name: `Conv_${name}`,
-    body: () => {
-      const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-      for (let i = 0; i < C; i++) ispec[`in_x_${i}`] = Input(SInt(w));
-      const ip = IO(ispec) as Record<string, SIntValue | BoolValue>;
-      const r = conv({ valid: ip.in_valid as BoolValue, pixel: Array.from({ length: C }, (_, i) => ip[`in_x_${i}`] as SIntValue) });
-      const ospec: Record<string, PortSpec> = { ready: Output(Bool()), out_valid: Output(Bool()) };
-      r.acc.forEach((v, i) => (ospec[`acc_${i}`] = Output(SInt(v.width))));
-      const op = IO(ospec) as Record<string, SIntValue | BoolValue>;
-      (op.ready as BoolValue).connect(r.ready);
-      (op.out_valid as BoolValue).connect(r.outValid);
-      r.acc.forEach((v, i) => (op[`acc_${i}`] as SIntValue).connect(v));
-      info = r;
-      return { ...ip, ...op };
-    },
-  });
-  const inst = instance(Def, {}) as unknown as Record<string, SIntValue | BoolValue>;
-  (inst.in_valid as BoolValue).connect(io.valid);
-  io.pixel.forEach((v, i) => (inst[`in_x_${i}`] as SIntValue).connect(v));
-  const r = info as StreamingConvResult;
-  return { ...r, ready: inst.ready as BoolValue, outValid: inst.out_valid as BoolValue, acc: r.acc.map((_, i) => inst[`acc_${i}`] as SIntValue) };
-}
-
 export function mobileNetV2Hw(net: MobileNetV2Net, input: { readonly valid: BoolValue; readonly pixel: readonly SIntValue[] }, hwOpts: MobileNetV2HwOptions = {}): MobileNetV2Hw {
-  const act = net.act;
-  const stages: StageInfo[] = [];
-  const blockOfFirst = new Map<number, BlockSpec>();
-  const blockOfLast = new Map<number, BlockSpec>();
-  for (const b of net.blocks) {
-    blockOfFirst.set(b.layers[0] as number, b);
-    blockOfLast.set(b.layers[b.layers.length - 1] as number, b);
-  }
-  let s: PixelStream = { valid: input.valid, pixel: input.pixel, fmt: act };
-  let stemReady: BoolValue | undefined;
-  let skip: PixelStream | undefined;
-  let leads: LeadOptions[] = [];
-  net.layers.forEach((l, i) => {
-    const sp = l.spec;
-    const io = { valid: s.valid, pixel: s.pixel };
-    const conv = (x: typeof io): StreamingConvResult => streamingLayerConv(net, l, x);
-    const r = hwOpts.layerModules ? convModule(`${sp.role}_${sp.feature}`, io, conv) : conv(io);
-    if (r.outHeight !== l.outShape[0] || r.outWidth !== l.outShape[1]) throw new Error(`mobileNetV2Hw: ${sp.weightKey}: streaming output ${r.outHeight}x${r.outWidth}, topology ${l.outShape[0]}x${l.outShape[1]}`);
-    const name = stageName(l);
-    // The stem's source honours `ready` (a pixel waits); inside the network nothing can wait.
-    if (i === 0) stemReady = r.ready;
-    else when(s.valid, () => assert(r.ready, `MobileNetV2 ${name} (layer ${i}): a pixel arrived while the layer was not ready (it is lost: input schedule too dense)`));
-    const b = blockOfFirst.get(i);
-    if (b?.residual) {
-      skip = { valid: s.valid.and(r.ready), pixel: s.pixel, fmt: s.fmt };
-      leads = [];
-    }
-    if (skip) leads.push({ kernel: sp.kernel, padding: sp.padding === 'same' ? 'same' : 'valid', width: l.inShape[1], latency: r.latency });
-    const stage: StageInfo = { name, inShape: l.inShape, outShape: l.outShape, latency: r.latency, adders: r.adders };
-    stages.push(stage);
-    hwOpts.onLayer?.(i, stage);
-    const e = blockOfLast.get(i);
-    if (e?.residual) {
-      // The block input plus the project accumulator (activation none), requantized once.
-      if (!skip) throw new Error('mobileNetV2Hw: residual block without a skip stream');
-      const depth = residualFifoDepth(leads);
-      const sum = streamingResidualAdd(skip, convStream(r), { depth, out: act, saturation: net.saturation });
-      stages.push({ name: `residual features.${e.feature}`, inShape: l.outShape, outShape: l.outShape, latency: sum.latency, fifoDepth: depth });
-      s = sum;
-      skip = undefined;
-    } else s = streamLayerOutput(r, { out: act, activation: l.activation, saturation: net.saturation });
+  const hw = graphStreamingHw(mobileNetV2Graph(net), input, {
+    pipelineEvery: net.pipelineEvery,
+    lineBuffer: net.lineBuffer,
+    ...(hwOpts.layerModules ? { layerModules: true, moduleName: (_n: ConvNode, i: number) => `${net.layers[i]?.spec.role}_${net.layers[i]?.spec.feature}` } : {}),
+    ...(hwOpts.onLayer ? { onLayer: hwOpts.onLayer } : {}),
   });
-  const last = net.layers[net.layers.length - 1] as NetLayer;
-  const pool = streamingGlobalAvgPool(s, { height: last.outShape[0], width: last.outShape[1], out: act, saturation: net.saturation });
-  stages.push({ name: 'pool', inShape: last.outShape, outShape: [1, 1, net.features], latency: pool.latency });
-  return { ready: stemReady as BoolValue, features: pool, stages };
+  return { ready: hw.ready, features: hw.output, stages: hw.stages };
 }
