@@ -113,6 +113,17 @@ function program(): Command {
       await reportSweepCommand(file, opts);
     });
   report
+    .command('families')
+    .description("the paper's Fig. 4: nonzero weights, adders, adder bits and estimated hardened area of MobileNetV1/V2, ResNet-18/34/50, VGG-11/16 at 224x224 against published top-1; writes DIR/families.json and DIR/families.svg")
+    .option('--sparsity <s>', 'unstructured sparsity of every layer but the first and the depthwise ones (default 0.6)')
+    .option('--seed <n>', 'seed of the random Po2 weights (default 1)')
+    .option('-o, --out <dir>', 'output folder', 'build/families')
+    .option('--json', 'also print the report as JSON (last line)')
+    .action(async (opts: { sparsity?: string; seed?: string; out?: string; json?: boolean }) => {
+      const { reportFamiliesCommand } = await import('./report-families.ts');
+      await reportFamiliesCommand(opts);
+    });
+  report
     .command('ms')
     .description('the memory-stationary accelerator measured on our engine in Verilator: ring vs ping-pong memory, accesses with and without the line register, gating off/on, mixed vs fixed widths; --json: the report as JSON, last on stdout')
     .option('--po <n>', 'output channels of the MAC array (default 8)')
