@@ -18,6 +18,7 @@
  */
 import { formatName, formatWidth, type QFormat, type Saturation } from '../fixed/format.ts';
 import { addFormat } from '../fixed/fixed.ts';
+import { ROUNDING_MODES, type RoundingMode } from '../fixed/rounding.ts';
 import { EXACT, accFracFor, alignBias, type AccumulateMode } from '../golden/accumulate.ts';
 import type { BiasVector } from '../golden/conv.ts';
 import { convAxis } from '../golden/geometry.ts';
@@ -25,15 +26,8 @@ import type { Shape3 } from '../golden/tensor.ts';
 import { channelAccRanges } from '../hw/layers.ts';
 import type { Po2 } from '../po2/po2.ts';
 
-/**
- * How a requantization rounds when it drops fraction bits:
- * 'floor' (toward -infinity, the library's rule so far; an arithmetic shift) or
- * 'half-even' (to nearest, ties to even: ONNX QuantizeLinear).
- */
-export type RoundingMode = 'floor' | 'half-even';
-export const ROUNDING_MODES: readonly RoundingMode[] = ['floor', 'half-even'];
 
-/** One requantization: to `fmt`, rounding, then saturating (default 'full'). */
+/** One requantization: to `fmt`, rounding ('floor' or 'half-even', see fixed/rounding.ts), then saturating (default 'full'). */
 export interface Requant {
   readonly fmt: QFormat;
   readonly rounding: RoundingMode;
