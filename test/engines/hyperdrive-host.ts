@@ -1,140 +1,179 @@
-// Shared by the Hyperdrive tests (not a test file): the host side of the engine in the
-// simulator. Loads and reads maps through the map ports, writes epilogue parameters,
-// issues a layer and feeds its weight stream, optionally with gaps.
-import type { DesignSimulator, SimIO } from '../../sim/index.ts';
-import type { IOOf } from '../../dsl/index.ts';
-import { fp16Map, hyperdriveGeometry, weightStream, type Fp16Map, type HyperdriveLayer, type HyperdriveParams, type HyperdriveEngine } from '../../lib/engines/hyperdrive/index.ts';
-
-type EngineIO = SimIO<IOOf<typeof HyperdriveEngine>>;
-// The flat names of the ports inside Valid/Decoupled payloads (sim.io does not type those yet).
-const flat = (...path: (string | number)[]): string => path.join('_');
+// Shared by the Hyperdrive tests (not a test file): the host side of an engine or a mesh of
+// engines in the simulator. Loads and reads maps through the map ports, writes epilogue
+// parameters, issues a layer and feeds its weight stream, optionally with gaps.
+import type { DesignSimulator, PortHandle } from '../../sim/index.ts';
+import { fp16Map, hyperdriveGeometry, weightStream, type Fp16Map, type HyperdriveLayer, type HyperdriveParams } from '../../lib/engines/hyperdrive/index.ts';
 
 export interface LayerRun {
   /** Cycles from the layer's acceptance until the engine is idle again. */
   readonly cycles: number;
   /** The engine's counters, this layer's share. */
-  readonly counted: { cycles: number; stallCycles: number; weightBits: number };
+  readonly counted: { cycles: number; stallCycles: number; haloCycles: number; weightBits: number };
   readonly weightWordsTaken: number;
 }
 
+/** Where the pixels of a map live: mesh chip, Tile-PU and pixel inside its patch. */
+interface Place {
+  readonly chip: number;
+  readonly tile: number;
+  readonly pixel: number;
+}
+
 export class HyperdriveHost {
-  private readonly io: EngineIO;
+  private readonly handles = new Map<string, PortHandle>();
   constructor(
-    private readonly sim: DesignSimulator<IOOf<typeof HyperdriveEngine>>,
+    private readonly sim: DesignSimulator<unknown>,
     private readonly p: HyperdriveParams,
-  ) {
-    this.io = sim.io;
+    /** A mesh of chips (HyperdriveMesh), or undefined for one engine. */
+    private readonly mesh?: { readonly rows: number; readonly cols: number },
+  ) {}
+
+  // Flat port names: sim.io does not yet type the fields inside Valid/Decoupled payloads.
+  private port(...path: (string | number)[]): PortHandle {
+    const name = path.join('_');
+    let h = this.handles.get(name);
+    if (!h) this.handles.set(name, (h = this.sim.port(name)));
+    return h;
   }
 
-  /** Write a map (channels <= maxChannels, height x width = the whole map) into a slot. */
+  private place(height: number, width: number, y: number, x: number): Place {
+    const meshRows = this.mesh?.rows ?? 1;
+    const meshCols = this.mesh?.cols ?? 1;
+    const chipH = height / meshRows;
+    const chipW = width / meshCols;
+    const rows = chipH / this.p.tileRows;
+    const cols = chipW / this.p.tileCols;
+    const chip = Math.floor(y / chipH) * meshCols + Math.floor(x / chipW);
+    const tile = Math.floor((y % chipH) / rows) * this.p.tileCols + Math.floor((x % chipW) / cols);
+    return { chip, tile, pixel: (y % rows) * this.p.patchCols + (x % cols) };
+  }
+
+  /** Each Tile-PU's patch of a map of this size. */
+  patchOf(height: number, width: number): { rows: number; cols: number } {
+    return { rows: height / (this.mesh?.rows ?? 1) / this.p.tileRows, cols: width / (this.mesh?.cols ?? 1) / this.p.tileCols };
+  }
+
+  /** Write a map (channels <= maxChannels) into a slot; on a mesh, then exchange its borders. */
   loadMap(slot: number, map: Fp16Map): void {
-    const { io, p } = this;
-    const rows = map.height / p.tileRows;
-    const cols = map.width / p.tileCols;
-    const { groups } = hyperdriveGeometry(p);
-    io.mapWrite.valid.poke(1);
-    for (let m = 0; m < p.tileRows; m++)
-      for (let n = 0; n < p.tileCols; n++)
-        for (let g = 0; g < groups; g++)
-          for (let y = 0; y < rows; y++)
-            for (let x = 0; x < cols; x++) {
-              this.port('mapWrite_bits_tile').poke(m * p.tileCols + n);
-              this.port('mapWrite_bits_slot').poke(slot);
-              this.port('mapWrite_bits_group').poke(g);
-              this.port('mapWrite_bits_pixel').poke(y * p.patchCols + x);
-              for (let j = 0; j < p.lanes; j++) {
-                const c = g * p.lanes + j;
-                this.port(flat('mapWrite_bits_data', j)).poke(c < map.channels ? map.data[(c * map.height + m * rows + y) * map.width + n * cols + x]! : 0);
-              }
-              this.sim.step();
-            }
-    io.mapWrite.valid.poke(0);
+    const { groups } = hyperdriveGeometry(this.p);
+    this.port('mapWrite', 'valid').poke(1);
+    for (let g = 0; g < groups; g++)
+      for (let y = 0; y < map.height; y++)
+        for (let x = 0; x < map.width; x++) {
+          const at = this.place(map.height, map.width, y, x);
+          if (this.mesh) this.port('mapWrite', 'bits', 'chip').poke(at.chip);
+          this.port('mapWrite', 'bits', 'tile').poke(at.tile);
+          this.port('mapWrite', 'bits', 'slot').poke(slot);
+          this.port('mapWrite', 'bits', 'group').poke(g);
+          this.port('mapWrite', 'bits', 'pixel').poke(at.pixel);
+          for (let j = 0; j < this.p.lanes; j++) {
+            const c = g * this.p.lanes + j;
+            this.port('mapWrite', 'bits', 'data', j).poke(c < map.channels ? map.data[(c * map.height + y) * map.width + x]! : 0);
+          }
+          this.sim.step();
+        }
+    this.port('mapWrite', 'valid').poke(0);
+    if (this.mesh) this.issue({ outChannels: map.channels, slot, patch: this.patchOf(map.height, map.width) });
   }
 
   readMap(slot: number, channels: number, height: number, width: number): Fp16Map {
-    const { io, p } = this;
-    const rows = height / p.tileRows;
-    const cols = width / p.tileCols;
     const out = fp16Map(channels, height, width);
-    io.mapRead.slot.poke(slot);
-    for (let m = 0; m < p.tileRows; m++)
-      for (let n = 0; n < p.tileCols; n++)
-        for (let c = 0; c < channels; c++)
-          for (let y = 0; y < rows; y++)
-            for (let x = 0; x < cols; x++) {
-              io.mapRead.tile.poke(m * p.tileCols + n);
-              io.mapRead.group.poke(Math.floor(c / p.lanes));
-              io.mapRead.pixel.poke(y * p.patchCols + x);
-              out.data[(c * height + m * rows + y) * width + n * cols + x] = Number(io.mapReadData[c % p.lanes]!.peek());
-            }
+    this.port('mapRead', 'slot').poke(slot);
+    for (let c = 0; c < channels; c++)
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) {
+          const at = this.place(height, width, y, x);
+          if (this.mesh) this.port('mapRead', 'chip').poke(at.chip);
+          this.port('mapRead', 'tile').poke(at.tile);
+          this.port('mapRead', 'group').poke(Math.floor(c / this.p.lanes));
+          this.port('mapRead', 'pixel').poke(at.pixel);
+          out.data[(c * height + y) * width + x] = Number(this.port('mapReadData', c % this.p.lanes).peek());
+        }
     return out;
   }
 
   private writeParams(layer: HyperdriveLayer): void {
-    const { io, p } = this;
-    io.params.valid.poke(1);
-    for (let g = 0; g * p.lanes < layer.outChannels; g++) {
-      this.port('params_bits_group').poke(g);
-      for (let j = 0; j < p.lanes; j++) {
-        const c = g * p.lanes + j;
-        this.port(flat('params_bits_scale', j)).poke(c < layer.outChannels ? layer.scale[c]! : 0);
-        this.port(flat('params_bits_bias', j)).poke(c < layer.outChannels ? layer.bias[c]! : 0);
+    this.port('params', 'valid').poke(1);
+    for (let g = 0; g * this.p.lanes < layer.outChannels; g++) {
+      this.port('params', 'bits', 'group').poke(g);
+      for (let j = 0; j < this.p.lanes; j++) {
+        const c = g * this.p.lanes + j;
+        this.port('params', 'bits', 'scale', j).poke(c < layer.outChannels ? layer.scale[c]! : 0);
+        this.port('params', 'bits', 'bias', j).poke(c < layer.outChannels ? layer.bias[c]! : 0);
       }
       this.sim.step();
     }
-    io.params.valid.poke(0);
-  }
-
-  private port(name: string) {
-    return this.sim.port(name);
+    this.port('params', 'valid').poke(0);
   }
 
   private counters() {
-    return { cycles: Number(this.io.cycles.peek()), stallCycles: Number(this.io.stallCycles.peek()), weightBits: Number(this.io.weightBits.peek()) };
+    const read = (name: string): number => Number(this.port(name).peek());
+    return { cycles: read('cycles'), stallCycles: read('stallCycles'), haloCycles: read('haloCycles'), weightBits: read('weightBits') };
   }
 
-  /**
-   * Run one layer: its input map is in inSlot with the given patch (rows x cols per Tile-PU).
-   * `gap(i)` true holds the weight port's valid low on the i-th cycle (a slow weight source).
-   */
-  runLayer(layer: HyperdriveLayer, slots: { inSlot: number; outSlot: number }, patch: { rows: number; cols: number }, gap: (cycle: number) => boolean = () => false): LayerRun {
-    const { io, p } = this;
-    this.writeParams(layer);
-    const words = weightStream(layer, p.lanes);
-    const before = this.counters();
-    this.port('layerConfig_bits_inChannels').poke(layer.inChannels);
-    this.port('layerConfig_bits_outChannels').poke(layer.outChannels);
-    this.port('layerConfig_bits_kernel3').poke(layer.kernel === 3 ? 1 : 0);
-    this.port('layerConfig_bits_stride2').poke(layer.stride === 2 ? 1 : 0);
-    this.port('layerConfig_bits_inSlot').poke(slots.inSlot);
-    this.port('layerConfig_bits_outSlot').poke(slots.outSlot);
-    this.port('layerConfig_bits_residual').poke(layer.residual ? 1 : 0);
-    this.port('layerConfig_bits_relu').poke(layer.relu ? 1 : 0);
-    this.port('layerConfig_bits_inRows').poke(patch.rows);
-    this.port('layerConfig_bits_inCols').poke(patch.cols);
-    io.layerConfig.valid.poke(1);
-    if (Number(io.layerConfig.ready.peek()) !== 1) throw new Error('the engine is not idle');
+  /** Only the border exchange of the map in `slot` (a mesh's first map, loaded by the host). */
+  private issue(cmd: { outChannels: number; slot: number; patch: { rows: number; cols: number } }): void {
+    this.configure({ inChannels: 1, outChannels: cmd.outChannels, kernel: 1, stride: 1, residual: false, relu: false }, { inSlot: cmd.slot, outSlot: cmd.slot }, cmd.patch, true);
+    this.runUntilIdle([], () => false);
+  }
+
+  private configure(layer: Pick<HyperdriveLayer, 'inChannels' | 'outChannels' | 'kernel' | 'stride' | 'residual' | 'relu'>, slots: { inSlot: number; outSlot: number }, patch: { rows: number; cols: number }, haloOnly: boolean): void {
+    const field = (name: string, value: number | boolean): void => this.port('layerConfig', 'bits', name).poke(Number(value));
+    field('inChannels', layer.inChannels);
+    field('outChannels', layer.outChannels);
+    field('kernel3', layer.kernel === 3);
+    field('stride2', layer.stride === 2);
+    field('inSlot', slots.inSlot);
+    field('outSlot', slots.outSlot);
+    field('residual', layer.residual);
+    field('relu', layer.relu);
+    field('inRows', patch.rows);
+    field('inCols', patch.cols);
+    field('haloOnly', haloOnly);
+    this.port('layerConfig', 'valid').poke(1);
+    if (Number(this.port('layerConfig', 'ready').peek()) !== 1) throw new Error('the engine is not idle');
     this.sim.step();
-    io.layerConfig.valid.poke(0);
+    this.port('layerConfig', 'valid').poke(0);
+  }
+
+  private runUntilIdle(words: readonly number[], gap: (cycle: number) => boolean): { cycles: number; taken: number } {
     let taken = 0;
     let cycles = 0;
-    const limit = 10 * (words.length + 1) * p.patchRows * p.patchCols + 1000;
-    while (Number(io.busy.peek()) === 1) {
+    const limit = 10 * (words.length + 1) * this.p.patchRows * this.p.patchCols + 10_000;
+    while (Number(this.port('busy').peek()) === 1) {
       const offer = taken < words.length && !gap(cycles);
-      io.weights.valid.poke(offer ? 1 : 0);
-      io.weights.bits.poke(offer ? words[taken]! : 0);
-      const fires = offer && Number(io.weights.ready.peek()) === 1;
+      this.port('weights', 'valid').poke(offer ? 1 : 0);
+      this.port('weights', 'bits').poke(offer ? words[taken]! : 0);
+      const fires = offer && Number(this.port('weights', 'ready').peek()) === 1;
       this.sim.step();
       cycles++;
       if (fires) taken++;
       if (cycles > limit) throw new Error(`the layer did not finish in ${limit} cycles (${taken} of ${words.length} weight words taken)`);
     }
-    io.weights.valid.poke(0);
+    this.port('weights', 'valid').poke(0);
+    return { cycles, taken };
+  }
+
+  /**
+   * Run one layer on the map in inSlot (patch: rows x cols per Tile-PU).
+   * `gap(i)` true holds the weight port's valid low on the i-th cycle (a slow weight source).
+   */
+  runLayer(layer: HyperdriveLayer, slots: { inSlot: number; outSlot: number }, patch: { rows: number; cols: number }, gap: (cycle: number) => boolean = () => false): LayerRun {
+    this.writeParams(layer);
+    const words = weightStream(layer, this.p.lanes);
+    const before = this.counters();
+    this.configure(layer, slots, patch, false);
+    const { cycles, taken } = this.runUntilIdle(words, gap);
     const after = this.counters();
     return {
       cycles,
       weightWordsTaken: taken,
-      counted: { cycles: after.cycles - before.cycles, stallCycles: after.stallCycles - before.stallCycles, weightBits: after.weightBits - before.weightBits },
+      counted: {
+        cycles: after.cycles - before.cycles,
+        stallCycles: after.stallCycles - before.stallCycles,
+        haloCycles: after.haloCycles - before.haloCycles,
+        weightBits: after.weightBits - before.weightBits,
+      },
     };
   }
 }

@@ -78,7 +78,7 @@ describe('Hyperdrive engine (2 x 2 Tile-PUs, C = 4) in Verilator vs the FP16 gol
 
       const schedule = hyperdriveLayerSchedule(layer, params.lanes, outPatchPixels(shape.stride));
       expect(run.cycles).toBe(schedule.cycles);
-      expect(run.counted).toEqual({ cycles: schedule.cycles, stallCycles: 0, weightBits: schedule.weightBits });
+      expect(run.counted).toEqual({ cycles: schedule.cycles, stallCycles: 0, haloCycles: 0, weightBits: schedule.weightBits });
       expect(schedule.weightBits).toBe(shape.inChannels * shape.outChannels * shape.kernel ** 2);
       expect(run.weightWordsTaken).toBe(schedule.weightWords);
     });

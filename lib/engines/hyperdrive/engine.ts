@@ -3,7 +3,7 @@
 // a C-bit weight port through which each layer's weights enter once, the layer
 // controller running the loop nest of golden.ts, the fused epilogue and counters.
 import { Bool, Bundle, Cat, Decoupled, Enum, IO, Input, Mem, Output, Reg, RegInit, U, UInt, Valid, Vec, defineModule, fire, mux, when } from '../../../dsl/index.ts';
-import type { Bool as BoolValue, UInt as UIntValue } from '../../../dsl/index.ts';
+import type { Bool as BoolValue, IOValues, PortSpec, UInt as UIntValue } from '../../../dsl/index.ts';
 import { fp16AddExact, fp16FmaExact, fp16Round } from '../../float/fp16.ts';
 
 export const hyperdriveDefaults = {
@@ -51,6 +51,29 @@ export function HyperdriveLayerConfig(p: HyperdriveParams) {
     /** The input map's patch per Tile-PU (stride 2 halves it for the output). */
     inRows: UInt(bitsFor(p.patchRows)),
     inCols: UInt(bitsFor(p.patchCols)),
+    /** No layer: only the border exchange of the map in outSlot (outChannels, inRows x inCols; stride 1). */
+    haloOnly: Bool(),
+  });
+}
+
+/** One side of the border exchange: the edge pixel `position` of every Tile-PU along the side. */
+function HaloSide(p: HyperdriveParams, tilesAlong: number, positions: number) {
+  return Valid(Bundle({ slot: UInt(1), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), position: UInt(bitsFor(positions - 1)), data: Vec(tilesAlong, UInt(16 * p.lanes)) }));
+}
+function HaloCorner(p: HyperdriveParams) {
+  return Valid(Bundle({ slot: UInt(1), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), data: UInt(16 * p.lanes) }));
+}
+/** The border links of a chip, one per neighbour: out = my edge going to that neighbour, in = its edge, for my border ring. */
+export function HaloLinks(p: HyperdriveParams) {
+  return Bundle({
+    top: HaloSide(p, p.tileCols, p.patchCols),
+    bottom: HaloSide(p, p.tileCols, p.patchCols),
+    left: HaloSide(p, p.tileRows, p.patchRows),
+    right: HaloSide(p, p.tileRows, p.patchRows),
+    topLeft: HaloCorner(p),
+    topRight: HaloCorner(p),
+    bottomLeft: HaloCorner(p),
+    bottomRight: HaloCorner(p),
   });
 }
 
@@ -73,15 +96,20 @@ export const HyperdriveEngine = defineModule({
       mapWrite: Input(Valid(Bundle({ ...MapAddress, data: Vec(lanes, UInt(16)) }))),
       mapRead: Input(Bundle(MapAddress)),
       mapReadData: Output(Vec(lanes, UInt(16))),
+      /** Which neighbour chips exist (a 2-D mesh): a missing one pads with zeros, as the map's edge. */
+      neighbours: Input(Bundle({ top: Bool(), bottom: Bool(), left: Bool(), right: Bool() })),
+      haloOut: Output(HaloLinks(p)),
+      haloIn: Input(HaloLinks(p)),
       busy: Output(Bool()),
-      /** Since reset: cycles busy, of them cycles waiting for weights, weight bits taken. */
+      /** Since reset: cycles busy, of them cycles waiting for weights and cycles of border exchange; weight bits taken. */
       cycles: Output(UInt(32)),
       stallCycles: Output(UInt(32)),
+      haloCycles: Output(UInt(32)),
       weightBits: Output(UInt(32)),
     });
 
     // ---- Layer controller: the loop nest blk / ci / ky / kx / (py, px), then the epilogue over (py, px).
-    const Phase = Enum(['idle', 'conv', 'epilogue']);
+    const Phase = Enum(['idle', 'conv', 'epilogue', 'halo']);
     const phase = RegInit(Phase.type, Phase.idle);
     const cfg = Reg(HyperdriveLayerConfig(p));
     const blk = RegInit(UInt(bitsFor(groups - 1)), 0);
@@ -90,9 +118,14 @@ export const HyperdriveEngine = defineModule({
     const kx = RegInit(UInt(2), 0);
     const py = RegInit(UInt(bitsFor(p.patchRows - 1)), 0);
     const px = RegInit(UInt(bitsFor(p.patchCols - 1)), 0);
+    // Border exchange after a layer: for each group, the top, bottom, left and right edge, one position per cycle.
+    const side = RegInit(UInt(2), 0);
+    const haloPosition = RegInit(UInt(bitsFor(Math.max(p.patchRows, p.patchCols) - 1)), 0);
+    const anyNeighbour = io.neighbours.top.or(io.neighbours.bottom).or(io.neighbours.left).or(io.neighbours.right);
 
     const inConv = phase.eq(Phase.conv);
     const inEpilogue = phase.eq(Phase.epilogue);
+    const inHalo = phase.eq(Phase.halo);
     const outRows = mux(cfg.stride2, cfg.inRows.shr(1).pad(cfg.inRows.width), cfg.inRows);
     const outCols = mux(cfg.stride2, cfg.inCols.shr(1).pad(cfg.inCols.width), cfg.inCols);
     const kernelLast = mux(cfg.kernel3, U(2, 2), U(0, 2));
@@ -104,6 +137,8 @@ export const HyperdriveEngine = defineModule({
     const blockEnd = blk.add(1).cat(U(0, laneBits)); // (blk + 1) * C
     const lastBlk = blockEnd.geq(cfg.outChannels);
     const firstPixel = px.eq(0).and(py.eq(0));
+    const horizontalSide = side.bit(1).not(); // 0 top, 1 bottom: along a row; 2 left, 3 right: along a column
+    const lastHaloPosition = haloPosition.add(1).eq(mux(horizontalSide, outCols, outRows));
 
     // Weights: C bits at the first pixel of each tap, held in wHeld for the rest of the patch.
     const needWeights = inConv.and(firstPixel);
@@ -117,8 +152,8 @@ export const HyperdriveEngine = defineModule({
     io.layerConfig.ready.connect(phase.eq(Phase.idle));
     when(fire(io.layerConfig), () => {
       cfg.connect(io.layerConfig.bits);
-      phase.connect(Phase.conv);
-      for (const r of [blk, ci, ky, kx, py, px]) r.connect(0);
+      phase.connect(mux(io.layerConfig.bits.haloOnly, Phase.halo, Phase.conv));
+      for (const r of [blk, ci, ky, kx, py, px, side, haloPosition]) r.connect(0);
     });
     const step = (counter: UIntValue, last: BoolValue, wrapped: () => void): void => {
       when(last.not(), () => counter.connect(counter.addWrap(1))).otherwise(() => {
@@ -129,13 +164,22 @@ export const HyperdriveEngine = defineModule({
     when(advance, () => {
       when(inConv, () =>
         step(px, lastPx, () => step(py, lastPy, () => step(kx, lastKx, () => step(ky, lastKy, () => step(ci, lastCi, () => phase.connect(Phase.epilogue)))))),
-      ).otherwise(() =>
+      ).elsewhen(inEpilogue, () =>
         step(px, lastPx, () =>
           step(py, lastPy, () =>
-            when(lastBlk, () => phase.connect(Phase.idle)).otherwise(() => {
+            when(lastBlk, () => {
+              blk.connect(0);
+              phase.connect(mux(anyNeighbour, Phase.halo, Phase.idle));
+            }).otherwise(() => {
               blk.connect(blk.addWrap(1));
               phase.connect(Phase.conv);
             }),
+          ),
+        ),
+      ).otherwise(() =>
+        step(haloPosition, lastHaloPosition, () =>
+          step(side, side.eq(3), () =>
+            when(lastBlk, () => phase.connect(Phase.idle)).otherwise(() => blk.connect(blk.addWrap(1))),
           ),
         ),
       );
@@ -144,6 +188,9 @@ export const HyperdriveEngine = defineModule({
     // Counters.
     const cycles = RegInit(UInt(32), 0);
     const stallCycles = RegInit(UInt(32), 0);
+    const haloCycles = RegInit(UInt(32), 0);
+    when(inHalo, () => haloCycles.connect(haloCycles.addWrap(1)));
+    io.haloCycles.connect(haloCycles);
     const weightBits = RegInit(UInt(32), 0);
     const lanesLeft = cfg.outChannels.pad(blockEnd.width).subWrap(blk.cat(U(0, laneBits)));
     const activeLanes = mux(lanesLeft.geq(lanes), U(lanes, bitsFor(lanes)), lanesLeft.trunc(bitsFor(lanes)));
@@ -172,7 +219,11 @@ export const HyperdriveEngine = defineModule({
     const outPixel = py.mul(p.patchCols).add(px).pad(bitsFor(patchPixels - 1)).trunc(bitsFor(patchPixels - 1));
     const inputGroup = ci.shr(laneBits);
     const inputLane = ci.bits(laneBits - 1, 0);
-    const readAddress = mux(inConv, wordAddress(cfg.inSlot, inputGroup, tapPixel), wordAddress(cfg.outSlot, blk, outPixel));
+    const pixelBits = bitsFor(patchPixels - 1);
+    const haloRow = mux(side.eq(0), U(0, haloPosition.width), mux(side.eq(1), outRows.subWrap(1).pad(haloPosition.width).trunc(haloPosition.width), haloPosition));
+    const haloCol = mux(side.eq(2), U(0, haloPosition.width), mux(side.eq(3), outCols.subWrap(1).pad(haloPosition.width).trunc(haloPosition.width), haloPosition));
+    const edgePixel = haloRow.mul(p.patchCols).add(haloCol).pad(pixelBits).trunc(pixelBits);
+    const readAddress = mux(inConv, wordAddress(cfg.inSlot, inputGroup, tapPixel), wordAddress(cfg.outSlot, blk, mux(inHalo, edgePixel, outPixel)));
     const hostAddress = wordAddress(io.mapRead.slot, io.mapRead.group, io.mapRead.pixel);
     const hostWriteAddress = wordAddress(io.mapWrite.bits.slot, io.mapWrite.bits.group, io.mapWrite.bits.pixel);
     const firstTerm = ci.eq(0).and(ky.eq(0)).and(kx.eq(0));
@@ -182,21 +233,54 @@ export const HyperdriveEngine = defineModule({
     when(io.params.valid, () => paramMem.write(io.params.bits.group, Cat(io.params.bits.scale.asUInt(), io.params.bits.bias.asUInt())));
     const paramWord = paramMem.read(blk);
 
+    // ---- Border ring: the neighbour chips' edge pixels of each map slot (all channel groups), written by the
+    // border exchange, read like a neighbour bank by the Tile-PUs on this chip's edge.
+    const zeroWord = U(0, 16 * lanes);
+    type Side = IOValues<{ s: PortSpec<ReturnType<typeof HaloSide>> }>['s'];
+    const ringSegment = (link: Side, index: number, positions: number, readPosition: UIntValue, present: BoolValue): UIntValue => {
+      const ring = Mem(2 * groups * positions, UInt(16 * lanes));
+      const bits = bitsFor(2 * groups * positions - 1);
+      const at = (slot: UIntValue, group: UIntValue, position: UIntValue): UIntValue =>
+        slot.mul(groups * positions).add(group.mul(positions)).add(position).pad(bits).trunc(bits);
+      when(link.valid, () => ring.write(at(link.bits.slot, link.bits.group, link.bits.position), link.bits.data.at(index)));
+      return mux(present, ring.read(at(cfg.inSlot, inputGroup, readPosition)), zeroWord);
+    };
+    const ringCorner = (link: IOValues<{ c: PortSpec<ReturnType<typeof HaloCorner>> }>['c'], present: BoolValue): UIntValue => {
+      const ring = Mem(2 * groups, UInt(16 * lanes));
+      const bits = bitsFor(2 * groups - 1);
+      const at = (slot: UIntValue, group: UIntValue): UIntValue => slot.mul(groups).add(group).pad(bits).trunc(bits);
+      when(link.valid, () => ring.write(at(link.bits.slot, link.bits.group), link.bits.data));
+      return mux(present, ring.read(at(cfg.inSlot, inputGroup)), zeroWord);
+    };
+    const has = io.neighbours;
+    const topRing = Array.from({ length: p.tileCols }, (_, n) => ringSegment(io.haloIn.top, n, p.patchCols, col, has.top));
+    const bottomRing = Array.from({ length: p.tileCols }, (_, n) => ringSegment(io.haloIn.bottom, n, p.patchCols, col, has.bottom));
+    const leftRing = Array.from({ length: p.tileRows }, (_, m) => ringSegment(io.haloIn.left, m, p.patchRows, row, has.left));
+    const rightRing = Array.from({ length: p.tileRows }, (_, m) => ringSegment(io.haloIn.right, m, p.patchRows, row, has.right));
+    const topLeftRing = ringCorner(io.haloIn.topLeft, has.top.and(has.left));
+    const topRightRing = ringCorner(io.haloIn.topRight, has.top.and(has.right));
+    const bottomLeftRing = ringCorner(io.haloIn.bottomLeft, has.bottom.and(has.left));
+    const bottomRightRing = ringCorner(io.haloIn.bottomRight, has.bottom.and(has.right));
+
     // ---- Tile-PUs.
     const banks = Array.from({ length: tiles }, () => Mem(bankWords, UInt(16 * lanes)));
     const bankOut = banks.map((bank) => bank.read(readAddress));
     const lane = (word: UIntValue, j: number): UIntValue => word.bits(16 * j + 15, 16 * j);
-    const zeroWord = U(0, 16 * lanes);
+    /** The word a tap reads from the Tile-PU at (mm, nn), which may lie beyond this chip: then the border ring. */
+    const sourceWord = (mm: number, nn: number): UIntValue => {
+      const rowInside = mm >= 0 && mm < p.tileRows;
+      const colInside = nn >= 0 && nn < p.tileCols;
+      if (rowInside && colInside) return bankOut[mm * p.tileCols + nn]!;
+      if (colInside) return mm < 0 ? topRing[nn]! : bottomRing[nn]!;
+      if (rowInside) return nn < 0 ? leftRing[mm]! : rightRing[mm]!;
+      if (mm < 0) return nn < 0 ? topLeftRing : topRightRing;
+      return nn < 0 ? bottomLeftRing : bottomRightRing;
+    };
     const hostWords: UIntValue[] = [];
     for (let m = 0; m < p.tileRows; m++) {
       for (let n = 0; n < p.tileCols; n++) {
         const t = m * p.tileCols + n;
-        const neighbour = (dm: number, dn: number): UIntValue => {
-          const mm = m + dm;
-          const nn = n + dn;
-          return mm < 0 || nn < 0 || mm >= p.tileRows || nn >= p.tileCols ? zeroWord : bankOut[mm * p.tileCols + nn]!; // beyond the map: padding
-        };
-        const rowOf = (dn: number): UIntValue => mux(up, neighbour(-1, dn), mux(down, neighbour(1, dn), neighbour(0, dn)));
+        const rowOf = (dn: number): UIntValue => mux(up, sourceWord(m - 1, n + dn), mux(down, sourceWord(m + 1, n + dn), sourceWord(m, n + dn)));
         const inputWord = mux(left, rowOf(-1), mux(right, rowOf(1), rowOf(0)));
         const x = inputWord.dshr(inputLane.cat(U(0, 4))).trunc(16);
 
@@ -225,6 +309,31 @@ export const HyperdriveEngine = defineModule({
         hostWords.push(banks[t]!.read(hostAddress));
       }
     }
+    // Border exchange out: the edge Tile-PUs' words at this cycle's edge pixel; corners ride on the top and bottom edges.
+    const sideLink = (link: Side, sideIndex: number, tilesAlong: number[]): void => {
+      link.valid.connect(inHalo.and(side.eq(sideIndex)));
+      link.bits.slot.connect(cfg.outSlot);
+      link.bits.group.connect(blk);
+      link.bits.position.connect(haloPosition.pad(link.bits.position.width).trunc(link.bits.position.width));
+      tilesAlong.forEach((t, i) => link.bits.data.at(i).connect(bankOut[t]!));
+    };
+    const columns = Array.from({ length: p.tileCols }, (_, n) => n);
+    const rows = Array.from({ length: p.tileRows }, (_, m) => m);
+    sideLink(io.haloOut.top, 0, columns);
+    sideLink(io.haloOut.bottom, 1, columns.map((n) => (p.tileRows - 1) * p.tileCols + n));
+    sideLink(io.haloOut.left, 2, rows.map((m) => m * p.tileCols));
+    sideLink(io.haloOut.right, 3, rows.map((m) => m * p.tileCols + p.tileCols - 1));
+    const cornerLink = (link: IOValues<{ c: PortSpec<ReturnType<typeof HaloCorner>> }>['c'], sideIndex: number, atLast: boolean, tile: number): void => {
+      link.valid.connect(inHalo.and(side.eq(sideIndex)).and(atLast ? lastHaloPosition : haloPosition.eq(0)));
+      link.bits.slot.connect(cfg.outSlot);
+      link.bits.group.connect(blk);
+      link.bits.data.connect(bankOut[tile]!);
+    };
+    cornerLink(io.haloOut.topLeft, 0, false, 0);
+    cornerLink(io.haloOut.topRight, 0, true, p.tileCols - 1);
+    cornerLink(io.haloOut.bottomLeft, 1, false, (p.tileRows - 1) * p.tileCols);
+    cornerLink(io.haloOut.bottomRight, 1, true, tiles - 1);
+
     let hostWord: UIntValue = hostWords[0]!;
     for (let t = 1; t < tiles; t++) hostWord = mux(io.mapRead.tile.eq(t), hostWords[t]!, hostWord);
     for (let j = 0; j < lanes; j++) io.mapReadData.at(j).connect(lane(hostWord, j));
