@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
 import { HashiError } from '../dsl/index.ts';
+import { setCurrentLocator } from '../dsl/locator.ts';
 import { pathToFileURL } from 'node:url';
 import { choiceList, describeParam, isChoice, isModuleDef, isOneOf, paramLeaves } from '../dsl/index.ts';
 import type { Choice, ModuleDef, ParamSpec, Params, ParamsInput, ParamValue, SourceLoc } from '../dsl/index.ts';
@@ -14,6 +15,9 @@ export async function loadDesign(file: string, top: string | undefined): Promise
   if (statSync(path).isDirectory()) throw new UsageError(`${file} is a folder; give the design's .ts file (e.g. ${file.replace(/\/$/, '')}/top.ts)`);
   let mod: { readonly [name: string]: unknown };
   try {
+    // This file's own statement locator must not stand for the design's lines
+    // (a design with nothing to name sets none of its own).
+    setCurrentLocator(undefined);
     mod = await import(pathToFileURL(path).href);
   } catch (e) {
     throw loadError(e, path);

@@ -21,7 +21,7 @@ function program(): Command {
     .description('elaborate a design and write <Top>.fir and SystemVerilog (default folder: build/<Top>/)')
     .addHelpText(
       'after',
-      '\nThe SystemVerilog goes to <out>/sv/. Files there that hashi did not write are never removed or overwritten:\nfirtool writes to a fresh folder, and only the files the last emit recorded (sv/.hashi-written) are replaced.',
+      '\nThe SystemVerilog goes to <out>/sv/. Files there that hashi did not write are never removed or overwritten:\nfirtool writes to a fresh folder, and only the files the last emit recorded (sv/.hashi-written) are replaced.' + exitCodeHelp,
     )
     .argument('<design.ts>', 'TypeScript file exporting a module made with defineModule')
     .option('--top <name>', 'module to elaborate when the file exports several')

@@ -33,6 +33,9 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Problems with the -o folder the user gave: usage errors, not the design's. */
+const OUTPUT_FOLDER_CODES = new Set(['bad-out-dir', 'output-in-the-way']);
+
 function isToolFailure(err: Error): boolean {
   return err instanceof ToolError || err.name === 'SimBuildError';
 }
@@ -41,7 +44,7 @@ function isToolFailure(err: Error): boolean {
 export function describeError(err: unknown): { text: string; code: number } {
   if (err instanceof CommanderError) return { text: '', code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
   if (err instanceof UsageError) return { text: clean(err.message), code: EXIT.usage };
-  if (err instanceof HashiError) return { text: clean(err.message), code: EXIT.design };
+  if (err instanceof HashiError) return { text: clean(err.message), code: OUTPUT_FOLDER_CODES.has(err.code) ? EXIT.usage : EXIT.design };
   if (!(err instanceof Error)) return { text: `internal error: a non-Error value was thrown: ${clean(String(err))}`, code: EXIT.internal };
   if (isToolFailure(err)) return { text: clean(err.message), code: EXIT.tool };
   if (isInputError(err)) {

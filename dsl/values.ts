@@ -8,7 +8,7 @@ import type { Connect, Literal, Operand } from './ir.ts';
 import { NameSource, Node, Op, opCode, opNames } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { HwType, SIntType, UIntType } from './types.ts';
-import { describeType } from './types.ts';
+import { MAX_WIDTH, describeType } from './types.ts';
 import { resultType, sintWidthOf, uintWidthOf } from './widths.ts';
 
 export type Scalar = number | bigint | boolean;
@@ -152,9 +152,6 @@ export function makeLiteral(value: bigint, type: UIntType | SIntType): Literal {
 }
 
 type Operable = Data | Scalar;
-
-/** The widest value hashi builds (firtool's own limit is far above any real design). */
-export const MAX_WIDTH = 1 << 20;
 
 /** Emit one primitive op as a named node in the current module. */
 // The hot path of elaboration: one call per operation, so operands and
@@ -305,7 +302,9 @@ abstract class Bits<Self extends Data> extends Data {
   }
   /** Shift left by a hardware amount: grows by 2^amount.width - 1 bits. */
   dshl(amount: UInt): Self {
-    if (amount.width > 20) fail(`dshl by a ${amount.width}-bit amount would make a value over a million bits wide`, 'narrow the shift amount first (.trunc)', 'bad-width');
+    if (amount.width > 16 || this.width + 2 ** amount.width - 1 > MAX_WIDTH) {
+      fail(`dshl by a ${amount.width}-bit amount would make a ${this.width + 2 ** amount.width - 1}-bit value; widths are limited to ${MAX_WIDTH} bits`, 'narrow the shift amount first (.trunc)', 'bad-width');
+    }
     return this.make(node(Op.dshl, this.ref, amount.ref));
   }
   /** Shift right by a hardware amount (logical for UInt, arithmetic for SInt). */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { cacheRoot, cachedEntry, hashOf, isPublished } from './cache.ts';
+import { cacheRoot, cachedEntry, hashOf, soundEntry } from './cache.ts';
 import { SimBuildError, compileObject, cxxFlags, runOrThrow } from './compile.ts';
 import { runTool } from './exec.ts';
 import { generateGlue, type TraceKind } from './glue.ts';
@@ -63,12 +63,12 @@ export async function buildModel(req: BuildRequest): Promise<BuiltModel> {
   const flags = cxxFlags(tc, req.trace);
   const key = hashOf([designHash, glue, harnessHash, tc.verilatorVersion, tc.cxxVersion, ...flags]);
   const modelDir = path.join(root, 'models', key);
-  if (isPublished(modelDir)) return { addonPath: path.join(modelDir, ADDON), key, built: false };
+  if (await soundEntry(root, modelDir, [ADDON])) return { addonPath: path.join(modelDir, ADDON), key, built: false };
 
   const progress = new Progress(req.top);
   try {
     const runtime = await ensureRuntime(tc, root, progress);
-    const { dir, built } = await cachedEntry(root, 'models', key, async (tmp) => {
+    const { dir, built } = await cachedEntry(root, 'models', key, [ADDON], async (tmp) => {
       progress.status('verilating');
       const mdir = path.join(tmp, 'vl');
       const verilated = await runTool(tc.verilator, [...vflags, '--prefix', prefix, '--top-module', req.top, '-Mdir', mdir, ...relativeFiles], svDir);

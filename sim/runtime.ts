@@ -31,7 +31,7 @@ export const RUNTIME_ARCHIVE = 'libhashi_rt.a';
 export async function ensureRuntime(tc: Toolchain, root: string, progress: Progress): Promise<string> {
   const flags = cxxFlags(tc, 'all');
   const key = hashOf([harnessHash, tc.verilatorVersion, tc.cxxVersion, tc.verilatorInclude, ...flags]);
-  const { dir } = await cachedEntry(root, 'runtime', key, async (tmp) => {
+  const { dir } = await cachedEntry(root, 'runtime', key, [RUNTIME_ARCHIVE], async (tmp) => {
     progress.status('compiling the Verilator runtime (once per cache)');
     const sources = [
       ...RUNTIME_SOURCES.map((f) => path.join(tc.verilatorInclude, f)),

@@ -21,10 +21,14 @@ export const resolve: ResolveHook = (specifier, context, nextResolve) => {
   return hit ? { url: hit, shortCircuit: true, format: 'module' } : nextResolve(specifier, context);
 };
 
+// hashi's own command line builds no hardware: its statements must not become
+// the locators of a design it loads.
+const ownCli = new URL('../../cli/', import.meta.url).href;
+
 export const load: LoadHook = async (url, context, nextLoad) => {
   // A design that imports hashi is an ES module even where package.json says CommonJS
   // (a lone file in /tmp, say): hashi itself is ESM-only.
-  if (!url.startsWith('file:') || !isNamingCandidatePath(url)) return nextLoad(url, context);
+  if (!url.startsWith('file:') || !isNamingCandidatePath(url) || url.startsWith(ownCli)) return nextLoad(url, context);
   const path = fileURLToPath(url);
   let source: string;
   try {
@@ -34,7 +38,7 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   }
   if (!mightImportHashi(source)) return nextLoad(url, context);
   const named = await transformOrWarn(source, path);
-  if (!named) return nextLoad(url, context);
+  if (!named) return nextLoad(url, { ...context, format: 'module' }); // nothing to name, still an ES module
   let js: string;
   try {
     js = await stripTypes(named, path);

@@ -22,6 +22,7 @@
  *    Po2: pruned at the model sparsity (linear layers are not dense by default),
  *         quantizePo2Tensor with the same range; bias to `classifierBiasFormat`.
  */
+import { printable } from '../../dsl/index.ts';
 import { formatName, qformat, rawMax, rawMin, type QFormat, type Saturation } from '../fixed/format.ts';
 import { quantizeReal } from '../fixed/quantize.ts';
 import { bnAffine } from '../bn/affine.ts';
@@ -37,6 +38,8 @@ import { mobileNetV2StateDictSpec, mobileNetV2Topology, type ConvLayerSpec, type
 import { isFloatDtype } from './dtypes.ts';
 import { sameShape, shapeString, tensorNumbers, toStateDict, type StateDict, type WeightTensor } from './tensor.ts';
 
+const MAX_LISTED = 20;
+
 export class WeightImportError extends Error {
   override name = 'WeightImportError';
   constructor(
@@ -44,7 +47,9 @@ export class WeightImportError extends Error {
     readonly problems: readonly string[],
     readonly hint?: string,
   ) {
-    super(`${context}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}${hint === undefined ? '' : `\n(${hint})`}`);
+    // A long list (a whole model's names) is cut: the first ones show the pattern.
+    const shown = problems.length > MAX_LISTED ? [...problems.slice(0, MAX_LISTED), `... and ${problems.length - MAX_LISTED} more`] : problems;
+    super(`${context}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${shown.map((p) => printable(p, 300)).join('\n  ')}${hint === undefined ? '' : `\n(${hint})`}`);
   }
 }
 
@@ -144,6 +149,10 @@ function outside(xs: readonly number[], f: QFormat): number {
 /** Every problem of a state dict against the topology (empty when it fits). */
 export function checkMobileNetV2StateDict(dict: StateDict, topo: MobileNetV2Topology): string[] {
   const spec = mobileNetV2StateDictSpec(topo);
+  const prefix = commonPrefix(dict, spec);
+  if (prefix !== undefined) {
+    return [`every tensor name starts with '${prefix}' (as a model wrapped in DataParallel saves them); the importer expects the names without it (e.g. '${[...spec.keys()][0]}')`];
+  }
   const problems: string[] = [];
   for (const [key, s] of spec) {
     if (s.dtype === 'I64') continue; // num_batches_tracked: optional, unused
@@ -178,6 +187,18 @@ export function checkMobileNetV2StateDict(dict: StateDict, topo: MobileNetV2Topo
   }
   for (const key of dict.keys()) if (!spec.has(key)) problems.push(`unexpected tensor '${key}'`);
   return problems;
+}
+
+/** A prefix (e.g. 'module.') on every key that, once removed, makes the keys the expected ones: one problem, not thousands. */
+function commonPrefix(dict: StateDict, spec: ReadonlyMap<string, unknown>): string | undefined {
+  const keys = [...dict.keys()];
+  const first = keys[0];
+  if (first === undefined || spec.has(first)) return undefined;
+  for (let cut = first.indexOf('.') + 1; cut > 0; cut = first.indexOf('.', cut) + 1) {
+    const prefix = first.slice(0, cut);
+    if (keys.every((k) => k.startsWith(prefix)) && keys.some((k) => spec.has(k.slice(prefix.length)))) return printable(prefix);
+  }
+  return undefined;
 }
 
 const COMMON_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4];

@@ -20,6 +20,7 @@
  * trailing bytes (the format requires the buffer to be entirely indexed).
  */
 import { DTYPE_SIZE, UNSUPPORTED_DTYPES, allocData, decodeSmallFloat, FLOAT16, BFLOAT16, isDtype, type Dtype, type TensorData } from './dtypes.ts';
+import { printable } from '../../dsl/index.ts';
 import { topLevelKeys } from './json-keys.ts';
 import { defineOwn } from './own-property.ts';
 import { shapeString, type WeightTensor } from './tensor.ts';
@@ -30,6 +31,23 @@ export class SafetensorsError extends Error {
 
 /** The reference implementation refuses headers above 100 MB. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/** Object, entry, shape array: 3 levels; a little room, and no deep recursion in JSON.parse. */
+const MAX_HEADER_DEPTH = 8;
+const MAX_TENSORS = 1_000_000;
+
+/** Deepest nesting of objects and arrays in a JSON text (strings skipped), stopping past 10000. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length && max <= 10_000; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x7b || ch === 0x5b) max = Math.max(max, ++depth);
+    else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return max;
+}
 
 export interface SafetensorsContents {
   /** Tensors in header order. */
@@ -58,19 +76,19 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 function json(x: unknown): string {
   const s = JSON.stringify(x);
-  return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return printable(s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
 function parseEntry(name: string, v: unknown, dataBytes: number): Entry {
-  const t = `tensor '${name}'`;
+  const t = `tensor '${printable(name)}'`;
   if (!isPlainObject(v)) fail(`${t}: entry must be an object with dtype, shape and data_offsets, got ${json(v)}`);
   for (const k of ENTRY_FIELDS) if (!(k in v)) fail(`${t}: missing field '${k}'`);
-  for (const k of Object.keys(v)) if (!ENTRY_FIELDS.includes(k)) fail(`${t}: unknown field '${k}'`);
+  for (const k of Object.keys(v)) if (!ENTRY_FIELDS.includes(k)) fail(`${t}: unknown field '${printable(k)}'`);
   const dt = v['dtype'];
   if (typeof dt !== 'string') fail(`${t}: dtype must be a string, got ${json(dt)}`);
   if (!isDtype(dt)) {
     if (UNSUPPORTED_DTYPES.includes(dt)) fail(`${t}: dtype '${dt}' is not supported by this reader`);
-    fail(`${t}: unknown dtype '${dt}' (known: ${Object.keys(DTYPE_SIZE).join(', ')})`);
+    fail(`${t}: unknown dtype '${printable(dt)}' (known: ${Object.keys(DTYPE_SIZE).join(', ')})`);
   }
   const shape = v['shape'];
   if (!Array.isArray(shape)) fail(`${t}: shape must be an array, got ${json(shape)}`);
@@ -158,7 +176,7 @@ function decode(bytes: Uint8Array, at: number, e: Entry): TensorData {
       const o = out as Uint8Array;
       for (let i = 0; i < n; i++) {
         const b = view.getUint8(i);
-        if (e.dtype === 'BOOL' && b > 1) fail(`tensor '${e.name}': BOOL element ${i} is byte ${b}, not 0 or 1`);
+        if (e.dtype === 'BOOL' && b > 1) fail(`tensor '${printable(e.name)}': BOOL element ${i} is byte ${b}, not 0 or 1`);
         o[i] = b;
       }
       break;
@@ -183,6 +201,8 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
     fail('header is not valid UTF-8');
   }
   if (text[0] !== '{') fail(`header must start with '{', starts with ${json(text.slice(0, 10))}`);
+  const depth = nestingDepth(text);
+  if (depth > MAX_HEADER_DEPTH) fail(`header nests ${depth > 10_000 ? 'over 10000' : depth} levels deep; a safetensors header needs ${MAX_HEADER_DEPTH} at most`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -192,10 +212,12 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
   if (!isPlainObject(header)) fail('header must be a JSON object');
   const seen = new Set<string>();
   for (const k of topLevelKeys(text)) {
-    if (seen.has(k)) fail(k === '__metadata__' ? '__metadata__ appears twice in the header' : `tensor '${k}' appears twice in the header`);
+    if (seen.has(k)) fail(k === '__metadata__' ? '__metadata__ appears twice in the header' : `tensor '${printable(k)}' appears twice in the header`);
     seen.add(k);
   }
 
+  const count = Object.keys(header).length;
+  if (count > MAX_TENSORS) fail(`header lists ${count} tensors; this reader takes at most ${MAX_TENSORS}`);
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
   let metadata: Record<string, string> | undefined;
@@ -205,7 +227,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
       if (!isPlainObject(v)) fail(`__metadata__ must be an object of strings, got ${json(v)}`);
       metadata = {};
       for (const [k, s] of Object.entries(v)) {
-        if (typeof s !== 'string') fail(`__metadata__ '${k}' must be a string, got ${json(s)}`);
+        if (typeof s !== 'string') fail(`__metadata__ '${printable(k)}' must be a string, got ${json(s)}`);
         defineOwn(metadata, k, s);
       }
       continue;
@@ -219,9 +241,9 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
   let prev: Entry | undefined;
   for (const e of sorted) {
     if (e.begin < pos) {
-      fail(`tensor '${e.name}': data_offsets [${e.begin},${e.end}] overlap tensor '${prev?.name}' at [${prev?.begin},${prev?.end}]`);
+      fail(`tensor '${printable(e.name)}': data_offsets [${e.begin},${e.end}] overlap tensor '${printable(prev?.name ?? '')}' at [${prev?.begin},${prev?.end}]`);
     }
-    if (e.begin > pos) fail(`data buffer bytes [${pos},${e.begin}) belong to no tensor (a hole before tensor '${e.name}')`);
+    if (e.begin > pos) fail(`data buffer bytes [${pos},${e.begin}) belong to no tensor (a hole before tensor '${printable(e.name)}')`);
     pos = e.end;
     prev = e;
   }

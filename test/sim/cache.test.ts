@@ -130,7 +130,7 @@ describe('build cache', () => {
         existsSync(locks) &&
         readdirSync(locks).some((f) => {
           try {
-            return f.startsWith('models-') && readFileSync(path.join(locks, f), 'utf8') === String(child.pid);
+            return f.startsWith('models-') && readFileSync(path.join(locks, f), 'utf8').startsWith(`${child.pid} `);
           } catch {
             return false;
           }
