@@ -1,5 +1,5 @@
-// Errors a generator throws on bad parameters or weights (RangeError, the
-// weight importer's WeightImportError) are the user's input, not a hashi bug:
+// Errors a generator throws on bad parameters, weights or models (RangeError, WeightImportError,
+// SafetensorsError, OnnxImportError, NpyError, GraphError) are the user's input, not a hashi bug:
 // the CLI prints the message and the design-file line that led there, no stack.
 import { relative, sep } from 'node:path';
 import { projectDir } from './project.ts';
@@ -8,7 +8,7 @@ const INTERNAL = ['dsl', 'lib', 'sim', 'cli', 'node_modules'].map((d) => `${proj
 
 export function isInputError(err: Error): boolean {
   if (err instanceof RangeError) return !/call stack size/.test(err.message);
-  return (err.name === 'WeightImportError' || err.name === 'SafetensorsError');
+  return ['WeightImportError', 'SafetensorsError', 'OnnxImportError', 'NpyError', 'GraphError'].includes(err.name);
 }
 
 /**

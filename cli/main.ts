@@ -81,6 +81,22 @@ function program(): Command {
       await demoCommand({ blocks: int(o.blocks, 'blocks', 0, 17), resolution: int(o.resolution, 'resolution', 8, 224), images: int(o.images, 'images', 2, 64), out: o.out });
     });
 
+  cli
+    .command('infer')
+    .description('import a QDQ .onnx model (Po2 activation scales), harden it (streaming), simulate every input in Verilator and compare with the golden model and ONNX Runtime; --json: one JSON object, last on stdout')
+    .argument('<model.onnx>', 'the model: one NCHW float input, QuantizeLinear/DequantizeLinear with power-of-two scales')
+    .option('--inputs <file.npy>', 'float32 NCHW images, shape (N, C, H, W) or (C, H, W)')
+    .option('--form <form>', 'hardened form: streaming', 'streaming')
+    .option('--weight-bits <b>', 'Po2 bit-width for float weights that are not already powers of two', '5')
+    .option('--sparsity <s>', 'pruning of such float layers (the first and depthwise layers stay dense)', '0')
+    .option('--line-buffer <form>', 'line buffers of k > 1 layers: registers or memory', 'registers')
+    .option('--no-reference', 'do not run ONNX Runtime')
+    .option('--json', 'also print the results as JSON (last line)')
+    .action(async (model: string, opts: { inputs?: string; form: string; weightBits: string; sparsity: string; lineBuffer: string; reference: boolean; json?: boolean }) => {
+      const { inferCommand } = await import('./infer.ts');
+      await inferCommand(model, opts);
+    });
+
   const report = cli.command('report').description('reports on a design');
   report
     .command('net')

@@ -83,6 +83,11 @@ export interface OnnxModel {
 }
 
 export function readOnnxFile(path: string, limits: OnnxLimits = DEFAULT_ONNX_LIMITS): OnnxModel {
+  return decodeOnnx(readOnnxBytes(path, limits), path, limits);
+}
+
+/** The bytes of a model file, its size checked before it is read. */
+export function readOnnxBytes(path: string, limits: OnnxLimits = DEFAULT_ONNX_LIMITS): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;
@@ -90,7 +95,7 @@ export function readOnnxFile(path: string, limits: OnnxLimits = DEFAULT_ONNX_LIM
     throw new OnnxImportError(`${path}: cannot read the model file (${(e as Error).message})`);
   }
   if (size > limits.maxFileBytes) throw new OnnxImportError(`${path}: ${size} bytes is more than the ${limits.maxFileBytes}-byte limit for a model file`);
-  return decodeOnnx(readFileSync(path), path, limits);
+  return readFileSync(path);
 }
 
 export function decodeOnnx(bytes: Uint8Array, file: string, limits: OnnxLimits = DEFAULT_ONNX_LIMITS): OnnxModel {

@@ -147,6 +147,16 @@ export function mobileNetV2StyleModel(seed = 2): Uint8Array {
   return m.encode('mobilenetv2_style', 'input', [1, 3, 8, 8], y, [1, 10]);
 }
 
+/** The smallest net the CLI test builds quickly: 3x3 conv + ReLU, global average pool, Gemm. Input [1, 3, 4, 4], output [1, 5]. */
+export function tinyModel(seed = 3): Uint8Array {
+  const m = new QdqModelWriter(seed, 1);
+  const x = m.qdq('image', IN_FRAC);
+  let t = m.qdq(m.node('Relu', [m.conv(x, 3, 4, { k: 3 })]), ACT_FRAC);
+  t = m.node('Flatten', [m.qdq(m.node('GlobalAveragePool', [t]), ACT_FRAC + 2)], { axis: 1 });
+  const y = m.qdq(m.gemm(t, 4, 5), ACT_FRAC);
+  return m.encode('tiny', 'image', [1, 3, 4, 4], y, [1, 5]);
+}
+
 /** Random NCHW float32 inputs in [-3, 3); every 7th value sits exactly on a rounding tie of the input scale. */
 export function randomInputs(count: number, size: number, seed: number): Float32Array[] {
   const rng = new Prng(seed);

@@ -1,0 +1,107 @@
+/**
+ * `hashi infer`: an .onnx model and float inputs -> the hardened streaming net simulated in
+ * Verilator, the graph's golden model, and ONNX Runtime (where installed), compared.
+ */
+import type { FixedTensor } from '../../golden/tensor.ts';
+import { graphGolden } from '../graph-golden.ts';
+import type { LineBufferForm } from '../../hw/streaming.ts';
+import { decodeOnnx, OnnxImportError, readOnnxBytes } from './decode.ts';
+import { graphStreamingModule, streamThrough, type NetSimulator, type StreamingNetModule, type StreamingNetShape } from './hardened.ts';
+import { importOnnx, outputToOnnxOrder, quantizeInput, type ImportedOnnx, type OnnxImportOptions } from './import.ts';
+import { referenceRuntimeAvailable, runOnnxRuntime } from './reference.ts';
+
+export type InferForm = 'streaming';
+export const INFER_FORMS: readonly InferForm[] = ['streaming'];
+
+export interface InferOptions extends OnnxImportOptions {
+  /**
+   * Builds and loads the simulation of a module (the caller passes sim/'s `simulate`, so lib/
+   * stays free of the simulator: e.g. `(def) => simulate(def)`).
+   */
+  readonly simulate: (def: StreamingNetModule) => Promise<NetSimulator>;
+  readonly form?: InferForm;
+  readonly lineBuffer?: LineBufferForm;
+  /** Compare with ONNX Runtime (default: when onnxruntime-node is installed). */
+  readonly reference?: boolean;
+  /** Progress lines (stages of the build, the simulation). */
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface InferResult {
+  readonly imported: ImportedOnnx;
+  /** Per input: the hardened net's outputs (dequantized, in the model's output order). */
+  readonly outputs: number[][];
+  readonly golden: number[][];
+  /** ONNX Runtime's outputs (undefined when not run). */
+  readonly reference?: number[][];
+  /** Output values where the hardware differs from the golden model or from the reference. */
+  readonly mismatches: number;
+  /** Output values compared (inputs x outputs). */
+  readonly compared: number;
+  /** Cycles per input at full rate: total cycles of the back-to-back run / inputs. */
+  readonly cyclesPerInput: number;
+  readonly stages: StreamingNetShape['stages'];
+}
+
+/** Inputs from an array of shape [N, C, H, W] or [C, H, W] (one image), checked against the model. */
+export function splitInputs(imported: ImportedOnnx, shape: readonly number[], data: Float32Array, file: string): Float32Array[] {
+  const [C, H, W] = imported.input.chw;
+  const fits = (s: readonly number[]): boolean => s[0] === C && s[1] === H && s[2] === W;
+  const images = shape.length === 4 && fits(shape.slice(1)) ? shape[0]! : shape.length === 3 && fits(shape) ? 1 : undefined;
+  if (images === undefined) throw new OnnxImportError(`${file}: inputs of shape (${shape.join(', ')}); the model '${imported.input.name}' takes (N, ${C}, ${H}, ${W}) float32 NCHW images`);
+  if (images === 0) throw new OnnxImportError(`${file}: no inputs (N = 0)`);
+  for (const v of data) if (Number.isNaN(v)) throw new OnnxImportError(`${file}: an input value is NaN`);
+  const size = C * H * W;
+  return Array.from({ length: images }, (_, i) => data.subarray(i * size, (i + 1) * size));
+}
+
+export async function inferOnnx(modelPath: string, inputs: readonly Float32Array[], o: InferOptions): Promise<InferResult> {
+  const say = o.onProgress ?? (() => {});
+  const bytes = readOnnxBytes(modelPath);
+  const imported = importOnnx(decodeOnnx(bytes, modelPath), o);
+  say(`imported ${modelPath}: ${imported.graph.nodes.length} graph nodes, ${imported.layers.length} conv/linear layers (${imported.layers.reduce((a, l) => a + l.nonzero, 0)} nonzero Po2 weights)`);
+  for (const n of imported.notes) say(`note: ${n}`);
+
+  const quantized: FixedTensor[] = inputs.map((x) => quantizeInput(imported, x));
+  const golden = quantized.map((q) => outputToOnnxOrder(imported, graphGolden(imported.graph, q).output));
+
+  let reference: number[][] | undefined;
+  if (o.reference ?? (await referenceRuntimeAvailable())) {
+    say('running ONNX Runtime (graph optimizations off)');
+    const [C, H, W] = imported.input.chw;
+    reference = (await runOnnxRuntime(bytes, inputs, [1, C, H, W])).outputs.map((y) => [...y]);
+  }
+
+  let shape: StreamingNetShape | undefined;
+  const def = graphStreamingModule(imported.graph, { lineBuffer: o.lineBuffer ?? 'registers' }, (s) => (shape = s));
+  say('building the hardened net (elaborate, firtool, Verilator)');
+  const sim = await o.simulate(def);
+  let outputs: number[][];
+  let cycles: number;
+  try {
+    const outT = imported.info.tensors.get(imported.graph.output)!;
+    const [H, W] = outT.shape;
+    say(`simulating ${inputs.length} input${inputs.length === 1 ? '' : 's'} back to back`);
+    const run = streamThrough(sim, quantized, H * W);
+    cycles = run.cycles;
+    outputs = run.outputs.map((data) => outputToOnnxOrder(imported, { shape: outT.shape, fmt: outT.fmt, data }));
+  } finally {
+    sim.close();
+  }
+  let mismatches = 0;
+  outputs.forEach((y, i) =>
+    y.forEach((v, k) => {
+      if (v !== golden[i]![k] || (reference !== undefined && v !== reference[i]![k])) mismatches++;
+    }),
+  );
+  return {
+    imported,
+    outputs,
+    golden,
+    ...(reference === undefined ? {} : { reference }),
+    mismatches,
+    compared: outputs.length * (outputs[0]?.length ?? 0),
+    cyclesPerInput: cycles / inputs.length,
+    stages: shape?.stages ?? [],
+  };
+}
