@@ -5,7 +5,7 @@ import { graphGolden } from '../../../lib/nets/graph-golden.ts';
 import { decodeOnnx } from '../../../lib/nets/onnx/decode.ts';
 import { importOnnx, outputToOnnxOrder, quantizeInput } from '../../../lib/nets/onnx/import.ts';
 import { runOnnxRuntime } from '../../../lib/nets/onnx/reference.ts';
-import { mobileNetV2StyleModel, randomInputs, resnetStyleModel } from './models.ts';
+import { mobileNetV2StyleModel, QdqModelWriter, randomInputs, resnetStyleModel } from './models.ts';
 
 const INPUTS = 24;
 
@@ -61,4 +61,37 @@ describe('ONNX import: golden model vs ONNX Runtime', () => {
     expect(differ).toBeGreaterThan(0);
   });
 
+});
+
+describe('ONNX import: BatchNormalization and float weights', () => {
+  it('Conv -> BatchNormalization is folded (a BN whose folded weights stay Po2: golden = ONNX Runtime)', async () => {
+    const m = new QdqModelWriter(5);
+    const x = m.qdq('x', 5);
+    const conv = m.conv(x, 3, 4, { k: 3 });
+    // scale gamma / sqrt(var + eps) = 1 / 2, 2, 1, 1 / 4 (eps 0): Po2, so the folded weights are exact.
+    const bn = m.node('BatchNormalization', [conv, m.constant([4], [1, 4, 2, 1]), m.constant([4], [0.25, -0.5, 0, 0.125]), m.constant([4], [0.0625, -0.25, 0.5, 0]), m.constant([4], [4, 4, 4, 16])], { epsilon: { float: 0 } });
+    const y = m.qdq(m.node('Relu', [bn]), 4);
+    const bytes = m.encode('bn', 'x', [1, 3, 4, 4], y, [1, 4, 4, 4]);
+    const imported = importOnnx(decodeOnnx(bytes, 'bn.onnx'));
+    expect(imported.graph.nodes.filter((n) => n.op === 'conv')).toHaveLength(1);
+    expect(imported.layers[0]!.weights).toBe('exact');
+    const xs = randomInputs(8, 48, 3);
+    const ref = await runOnnxRuntime(bytes, xs, [1, 3, 4, 4]);
+    xs.forEach((x, i) => expect(outputToOnnxOrder(imported, graphGolden(imported.graph, quantizeInput(imported, x)).output)).toEqual([...ref.outputs[i]!]));
+  });
+
+  it('float weights that are not Po2 are quantized by the library rules (weight bits, sparsity) and the import says so', () => {
+    const m = new QdqModelWriter(6);
+    const x = m.qdq('x', 5);
+    const ws = Array.from({ length: 4 * 4 }, (_, i) => (i % 3 === 0 ? 0.3 : -0.07) * (1 + i / 16));
+    const h = m.qdq(m.node('Relu', [m.conv(x, 4, 4, { k: 1 })]), 4);
+    const y = m.qdq(m.node('Conv', [h, m.constant([4, 4, 1, 1], ws)], { kernel_shape: [1, 1] }, 'float_conv'), 4);
+    const imported = importOnnx(decodeOnnx(m.encode('f', 'x', [1, 4, 2, 2], y, [1, 4, 2, 2]), 'f.onnx'), { weightBits: 3, sparsity: 0.5 });
+    const layer = imported.layers[1]!;
+    expect(layer.weights).toBe('quantized');
+    expect(layer.nonzero).toBe(8); // half pruned
+    expect(imported.notes.join('\n')).toMatch(/node 'float_conv' \(Conv\): float weights quantized to Po2 \(exponents \[-2, 0\], sparsity 0\.5\)/);
+    const conv = imported.graph.nodes.find((n) => n.op === 'conv' && n.name === 'float_conv');
+    expect(conv?.op === 'conv' && conv.params.weights.every((w) => w.sign === 0 || (w.exp >= -2 && w.exp <= 0))).toBe(true);
+  });
 });
