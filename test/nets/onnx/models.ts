@@ -57,21 +57,24 @@ export class QdqModelWriter {
     return ws;
   }
 
-  /** Int8 weights with a per-tensor Po2 scale through DequantizeLinear (the form quantization tools write). */
-  int8Weights(dims: readonly number[], expMax: number): string {
+  /** Int8 weights through DequantizeLinear with Po2 scales (the form quantization tools write); per output channel (axis 0) or per tensor. */
+  int8Weights(dims: readonly number[], expMax: number, perChannel = false): string {
     const n = dims.reduce((a, d) => a * d, 1);
-    const scale = 2 ** (expMax - 6);
-    const ints = this.po2Weights(n, expMax).map((w) => w / scale);
+    const per = n / dims[0]!;
+    const scales = Array.from({ length: perChannel ? dims[0]! : 1 }, (_, o) => 2 ** (expMax - 6 + (o % 2)));
+    const ints = this.po2Weights(n, expMax).map((w, i) => w / scales[perChannel ? Math.floor(i / per) : 0]!);
     const q = this.constant(dims, ints, OnnxDataType.INT8);
-    return this.node('DequantizeLinear', [q, this.constant([], [scale]), this.constant([], [0], OnnxDataType.INT8)]);
+    const s = this.constant(perChannel ? [dims[0]!] : [], scales);
+    const z = this.constant(perChannel ? [dims[0]!] : [], scales.map(() => 0), OnnxDataType.INT8);
+    return this.node('DequantizeLinear', [q, s, z], perChannel ? { axis: 0 } : {});
   }
 
-  conv(x: string, inC: number, outC: number, o: { k: number; stride?: number; group?: number; int8?: boolean; bias?: boolean }): string {
+  conv(x: string, inC: number, outC: number, o: { k: number; stride?: number; group?: number; int8?: boolean | 'per-channel'; bias?: boolean }): string {
     const group = o.group ?? 1;
     const dims = [outC, inC / group, o.k, o.k];
     const fanIn = (inC / group) * o.k * o.k;
     const expMax = Math.round(-Math.log2(fanIn) / 2) + this.gain;
-    const w = o.int8 === true ? this.int8Weights(dims, expMax) : this.constant(dims, this.po2Weights(dims.reduce((a, d) => a * d, 1), expMax));
+    const w = o.int8 !== undefined && o.int8 !== false ? this.int8Weights(dims, expMax, o.int8 === 'per-channel') : this.constant(dims, this.po2Weights(dims.reduce((a, d) => a * d, 1), expMax));
     const inputs = [x, w];
     if (o.bias !== false) inputs.push(this.constant([outC], Array.from({ length: outC }, () => this.rng.int(-8, 8) / 16)));
     const p = (o.k - 1) >> 1;
@@ -133,7 +136,7 @@ export function mobileNetV2StyleModel(seed = 2): Uint8Array {
   let t = m.qdq(m.relu6(m.conv(x, 3, 8, { k: 3, stride: 2 })), ACT_FRAC); // 4x4x8
   // Block 1: expand 8 -> 16, depthwise, project 16 -> 8, residual.
   let e = m.qdq(m.relu6(m.conv(t, 8, 16, { k: 1 })), ACT_FRAC);
-  e = m.qdq(m.relu6(m.conv(e, 16, 16, { k: 3, group: 16, int8: true })), ACT_FRAC);
+  e = m.qdq(m.relu6(m.conv(e, 16, 16, { k: 3, group: 16, int8: 'per-channel' })), ACT_FRAC);
   e = m.qdq(m.conv(e, 16, 8, { k: 1 }), ACT_FRAC);
   t = m.qdq(m.node('Add', [t, e]), ACT_FRAC);
   // Block 2: expand, depthwise stride 2, project (no residual).
