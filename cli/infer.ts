@@ -5,6 +5,7 @@ import { INFER_FORMS, inferOnnx, splitInputs, type InferForm } from '../lib/nets
 import { readOnnxFile } from '../lib/nets/onnx/decode.ts';
 import { importOnnx } from '../lib/nets/onnx/import.ts';
 import { simulate } from '../sim/index.ts';
+import { cnnModule } from '../designs/cnn.ts';
 import { status } from './status.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -45,9 +46,8 @@ export async function inferCommand(model: string, o: InferCliOptions): Promise<v
   const r = await inferOnnx(model, inputs, {
     ...importOpts,
     form: o.form as InferForm,
-    lineBuffer: o.lineBuffer,
     ...(o.reference ? {} : { reference: false }),
-    simulate: (def) => simulate(def),
+    simulate: (g) => simulate(cnnModule(g, { lineBuffer: o.lineBuffer })),
     onProgress: progress,
   });
   clear();

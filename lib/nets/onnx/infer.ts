@@ -4,9 +4,9 @@
  */
 import type { FixedTensor } from '../../golden/tensor.ts';
 import { graphGolden } from '../graph-golden.ts';
-import type { LineBufferForm } from '../../hw/streaming.ts';
 import { decodeOnnx, OnnxImportError, readOnnxBytes } from './decode.ts';
-import { graphStreamingModule, streamThrough, type NetSimulator, type StreamingNetModule, type StreamingNetShape } from './hardened.ts';
+import type { Graph } from '../graph.ts';
+import { streamThrough, type NetSimulator } from './drive.ts';
 import { importOnnx, outputToOnnxOrder, quantizeInput, type ImportedOnnx, type OnnxImportOptions } from './import.ts';
 import { referenceRuntimeAvailable, runOnnxRuntime } from './reference.ts';
 
@@ -15,12 +15,11 @@ export const INFER_FORMS: readonly InferForm[] = ['streaming'];
 
 export interface InferOptions extends OnnxImportOptions {
   /**
-   * Builds and loads the simulation of a module (the caller passes sim/'s `simulate`, so lib/
-   * stays free of the simulator: e.g. `(def) => simulate(def)`).
+   * Hardens the graph in the streaming form and loads its simulation (the caller composes
+   * designs/cnn.ts and sim/, so lib/ stays free of both: `(g) => simulate(cnnModule(g, o))`).
    */
-  readonly simulate: (def: StreamingNetModule) => Promise<NetSimulator>;
+  readonly simulate: (g: Graph) => Promise<NetSimulator>;
   readonly form?: InferForm;
-  readonly lineBuffer?: LineBufferForm;
   /** Compare with ONNX Runtime (default: when onnxruntime-node is installed). */
   readonly reference?: boolean;
   /** Progress lines (stages of the build, the simulation). */
@@ -40,7 +39,6 @@ export interface InferResult {
   readonly compared: number;
   /** Cycles per input at full rate: total cycles of the back-to-back run / inputs. */
   readonly cyclesPerInput: number;
-  readonly stages: StreamingNetShape['stages'];
 }
 
 /** Inputs from an array of shape [N, C, H, W] or [C, H, W] (one image), checked against the model. */
@@ -72,10 +70,8 @@ export async function inferOnnx(modelPath: string, inputs: readonly Float32Array
     reference = (await runOnnxRuntime(bytes, inputs, [1, C, H, W])).outputs.map((y) => [...y]);
   }
 
-  let shape: StreamingNetShape | undefined;
-  const def = graphStreamingModule(imported.graph, { lineBuffer: o.lineBuffer ?? 'registers' }, (s) => (shape = s));
   say('building the hardened net (elaborate, firtool, Verilator)');
-  const sim = await o.simulate(def);
+  const sim = await o.simulate(imported.graph);
   let outputs: number[][];
   let cycles: number;
   try {
@@ -102,6 +98,5 @@ export async function inferOnnx(modelPath: string, inputs: readonly Float32Array
     mismatches,
     compared: outputs.length * (outputs[0]?.length ?? 0),
     cyclesPerInput: cycles / inputs.length,
-    stages: shape?.stages ?? [],
   };
 }

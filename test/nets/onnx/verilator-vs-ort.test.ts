@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inferOnnx } from '../../../lib/nets/onnx/infer.ts';
 import { simulate } from '../../../sim/index.ts';
+import { cnnModule } from '../../../designs/cnn.ts';
 import { mobileNetV2StyleModel, randomInputs, resnetStyleModel } from './models.ts';
 
 const INPUTS = 6;
@@ -16,7 +17,7 @@ async function hardenedVsOrt(name: string, bytes: Uint8Array, seed: number) {
   const path = join(dir, `${name}.onnx`);
   writeFileSync(path, bytes);
   const xs = randomInputs(INPUTS, 3 * 8 * 8, seed);
-  const r = await inferOnnx(path, xs, { simulate: (def) => simulate(def), reference: true });
+  const r = await inferOnnx(path, xs, { simulate: (g) => simulate(cnnModule(g)), reference: true });
   expect(r.reference).toBeDefined();
   let vsReference = 0;
   r.outputs.forEach((y, i) => y.forEach((v, k) => (vsReference += v === r.reference![i]![k] ? 0 : 1)));

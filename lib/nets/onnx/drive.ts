@@ -1,45 +1,8 @@
-// An imported graph as a module with typed streams (one input pixel per cycle in, one output
-// position per valid cycle out), and the driver that streams images through its simulation.
-import { IO, Input, Output, SInt, Stream, Vec, defineModule } from '../../../dsl/index.ts';
-import { formatWidth } from '../../fixed/format.ts';
-import type { FixedTensor, Shape3 } from '../../golden/tensor.ts';
-import { inferGraph, type Graph } from '../graph.ts';
-import { graphStreamingHw, type GraphStreamingOptions, type StageInfo } from '../graph-streaming.ts';
+// Streams images through the simulation of a graph's streaming form (designs/cnn.ts `cnnModule`:
+// `in` = Stream(Vec(C)) pixels, `out` = Valid(Vec(C')) output pixels) and collects the outputs.
+import type { FixedTensor } from '../../golden/tensor.ts';
 
-export interface StreamingNetShape {
-  readonly outShape: Shape3;
-  readonly stages: readonly StageInfo[];
-}
-
-/** The streaming hardened form of `g` as a module: `in` (Stream of Vec(C) pixels), `out` (Valid Vec(C') pixels). */
-export function graphStreamingModule(g: Graph, o: GraphStreamingOptions = {}, built?: (s: StreamingNetShape) => void) {
-  const info = inferGraph(g);
-  const outT = info.tensors.get(g.output);
-  if (outT === undefined) throw new RangeError(`graph '${g.name}' has no output tensor '${g.output}'`);
-  const inC = g.input.shape[2];
-  const inW = formatWidth(g.input.fmt);
-  const outC = outT.shape[2];
-  const outW = formatWidth(outT.fmt);
-  return defineModule({
-    name: `Net_${g.name.replace(/[^A-Za-z0-9_]/g, '_')}`,
-    body: () => {
-      const io = IO({
-        in: Input(Stream(Vec(inC, SInt(inW)))),
-        out: Output(Stream(Vec(outC, SInt(outW)), { alwaysReady: true })),
-      });
-      const hw = graphStreamingHw(g, { valid: io.in.valid, pixel: io.in.bits.toArray() }, o);
-      io.in.ready.connect(hw.ready);
-      io.out.valid.connect(hw.output.valid);
-      hw.output.pixel.forEach((v, i) => io.out.bits.at(i).connect(v));
-      built?.({ outShape: hw.outShape, stages: hw.stages });
-      return io;
-    },
-  });
-}
-
-export type StreamingNetModule = ReturnType<typeof graphStreamingModule>;
-
-/** What the runner needs of a loaded simulation of `graphStreamingModule` (sim/'s DesignSimulator is one). */
+/** What the runner needs of a loaded simulation of `cnnModule` (sim/'s DesignSimulator is one). */
 export interface NetSimulator {
   readonly io: StreamingNetPorts;
   step(): void;
@@ -47,7 +10,7 @@ export interface NetSimulator {
   close(): void;
 }
 
-/** The simulated ports the driver needs (sim.io of `graphStreamingModule`). */
+/** The simulated ports the driver needs (sim.io of `cnnModule`). */
 export interface StreamingNetPorts {
   readonly in: { readonly valid: PortLike; readonly ready: PortLike; readonly bits: readonly PortLike[] };
   readonly out: { readonly valid: PortLike; readonly bits: readonly PortLike[] };
