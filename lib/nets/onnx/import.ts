@@ -305,7 +305,7 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
         if (x.kind === 'modelInput') {
           if (builder !== undefined) fail('the model input is quantized twice');
           inputFmt = fmt;
-          builder = new GraphBuilder(uniqueName(model.nodes.length > 0 ? 'onnx_model' : 'model'), { name: uniqueName(modelIn.name), shape: [chw0[1], chw0[2], chw0[0]], fmt });
+          builder = new GraphBuilder(graphName(file), { name: uniqueName(modelIn.name), shape: [chw0[1], chw0[2], chw0[0]], fmt });
           out({ kind: 'int', t: builder.input, fmt, layout: { rank: 4, chw: chw0 } });
           break;
         }
@@ -577,6 +577,12 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
   }
   const dims = fin.layout.rank === 4 ? [...fin.layout.chw] : [fin.layout.k];
   return { graph, info, input: { name: modelIn.name, chw: chw0, fmt: inputFmt }, output: { name: modelOut.name, dims }, layers, notes };
+}
+
+/** The graph's name: the model file's base name as an identifier (module names derive from it). */
+function graphName(file: string): string {
+  const base = file.split(/[\\/]/).pop()!.replace(/\.onnx$/i, '');
+  return base.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([^A-Za-z_]|$)/, 'model_$1');
 }
 
 /** A MaxPool (no requant) or AveragePool (requant) node from the ONNX attributes (square, symmetric). */
