@@ -28,7 +28,8 @@ function number(v: string, name: string, ok: (n: number) => boolean, range: stri
 export async function inferCommand(model: string, o: InferCliOptions): Promise<void> {
   if (o.inputs === undefined) throw new UsageError('--inputs FILE.npy is required: float32 NCHW images, shape (N, C, H, W)');
   if (!INFER_FORMS.includes(o.form as InferForm)) throw new UsageError(`--form must be one of ${INFER_FORMS.join(', ')}, got '${o.form}'`);
-  if (o.lineBuffer !== 'registers' && o.lineBuffer !== 'memory') throw new UsageError(`--line-buffer must be registers or memory, got '${o.lineBuffer}'`);
+  const lineBuffer = o.lineBuffer === 'registers' || o.lineBuffer === 'memory' ? o.lineBuffer : undefined;
+  if (lineBuffer === undefined) throw new UsageError(`--line-buffer must be registers or memory, got '${o.lineBuffer}'`);
   const weightBits = number(o.weightBits, 'weight-bits', (n) => Number.isInteger(n) && n >= 2 && n <= 31, 'an integer from 2 to 31');
   const sparsity = number(o.sparsity, 'sparsity', (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
   const importOpts = { weightBits, sparsity };
@@ -47,7 +48,7 @@ export async function inferCommand(model: string, o: InferCliOptions): Promise<v
     ...importOpts,
     form: o.form as InferForm,
     ...(o.reference ? {} : { reference: false }),
-    simulate: (g) => simulate(cnnModule(g, { lineBuffer: o.lineBuffer })),
+    simulate: (g) => simulate(cnnModule(g, { lineBuffer })),
     onProgress: progress,
   });
   clear();

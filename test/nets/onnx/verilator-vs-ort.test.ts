@@ -32,7 +32,7 @@ describe('hardened ONNX models in Verilator vs ONNX Runtime', () => {
     expect(r.mismatches).toBe(0);
     expect(new Set(r.outputs.map((y) => y.join(','))).size).toBeGreaterThan(INPUTS / 2);
     expect(r.cyclesPerInput).toBeGreaterThan(0);
-  });
+  }, 600_000); // a cold Verilator build on a busy 2-core machine
 
   it('MobileNetV2-style (depthwise, pointwise, ReLU6, residual, Gemm): bit for bit', async () => {
     const { r, vsReference } = await hardenedVsOrt('mobilenetv2_style', mobileNetV2StyleModel(), 22);
@@ -40,5 +40,5 @@ describe('hardened ONNX models in Verilator vs ONNX Runtime', () => {
     expect(vsReference).toBe(0);
     expect(r.mismatches).toBe(0);
     expect(new Set(r.outputs.map((y) => y.join(','))).size).toBeGreaterThan(INPUTS / 2);
-  });
+  }, 600_000);
 });
