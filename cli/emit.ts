@@ -4,6 +4,7 @@ import { elaborate, emitVerilog } from '../dsl/index.ts';
 import type { VerilogOutput, VerilogTarget } from '../dsl/index.ts';
 import { loadDesign, parseParams } from './load-design.ts';
 import { status } from './status.ts';
+import { startTypecheck, throwTypeErrors } from './typecheck.ts';
 
 export interface EmitOptions {
   readonly top?: string;
@@ -12,14 +13,30 @@ export interface EmitOptions {
   readonly target?: VerilogTarget;
   /** Extra firtool arguments (repeatable --firtool-opt). */
   readonly firtoolOpt?: readonly string[];
+  /** false: skip the type check (--no-typecheck). */
+  readonly typecheck?: boolean;
 }
 
 export async function emitCommand(file: string, opts: EmitOptions): Promise<VerilogOutput> {
-  const def = await loadDesign(file, opts.top);
-  const params = parseParams(def, opts.param);
-  const done = status('elaborating');
-  const circuit = elaborate(def, params);
-  done();
+  const typecheck = opts.typecheck === false ? undefined : startTypecheck(file);
+  let circuit;
+  try {
+    const def = await loadDesign(file, opts.top);
+    const params = parseParams(def, opts.param);
+    const done = status('elaborating');
+    circuit = elaborate(def, params);
+    done();
+  } catch (e) {
+    // A type error explains a failure better than what it caused.
+    if (typecheck) throwTypeErrors(await typecheck);
+    throw e;
+  }
+  if (typecheck) {
+    const checking = status('type-checking the design');
+    const result = await typecheck;
+    checking();
+    throwTypeErrors(result);
+  }
   const outDir = opts.out ?? `build/${circuit.top.name}`;
   const lowered = status(`firtool: lowering ${circuit.top.name} to SystemVerilog`);
   const out = await emitVerilog(circuit, { outDir, ...(opts.target ? { target: opts.target } : {}), firtoolOptions: opts.firtoolOpt ?? [] });

@@ -33,7 +33,8 @@ function program(): Command {
         .default('default'),
     )
     .option('--firtool-opt <option>', 'pass an option to firtool after the target\'s, e.g. --firtool-opt=--lowering-options=emittedLineLength=120 (repeatable)', collect, [])
-    .action(async (file: string, opts: { top?: string; param: string[]; out?: string; target: VerilogTarget; firtoolOpt: string[] }) => {
+    .option('--no-typecheck', 'do not type-check the design file first (TypeScript, with its tsconfig.json)')
+    .action(async (file: string, opts: { top?: string; param: string[]; out?: string; target: VerilogTarget; firtoolOpt: string[]; typecheck: boolean }) => {
       await emitCommand(file, opts);
     });
 
