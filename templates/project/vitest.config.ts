@@ -6,7 +6,8 @@ export default defineConfig({
   plugins: [hashiNaming()],
   test: {
     include: ['test/**/*.test.ts'],
-    // A cold Verilator build takes a while; later runs load models from the cache.
-    testTimeout: 120_000,
+    // The first run compiles Verilator's runtime and the model (minutes on a busy
+    // machine); later runs load them from the cache in well under a second.
+    testTimeout: 600_000,
   },
 });
