@@ -82,6 +82,7 @@ export function writeRing(sim: EngineSim, ringWords: number, base: number, words
 export function readRing(sim: EngineSim, ringWords: number, base: number, count: number): bigint[] {
   return Array.from({ length: count }, (_, j) => {
     sim.poke('ringReadAddr', (base + j) % ringWords);
+    sim.step(); // the SRAM answers in the next cycle
     return BigInt(sim.peek('ringReadData'));
   });
 }

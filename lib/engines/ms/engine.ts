@@ -204,8 +204,11 @@ export function msEngineBody(p: MsEngineParams) {
 
   // ---- ring access: the engine while busy, the host while idle ------------------
   const loadOffset = inputRow.mul(cur.rowIn).add(ci.mul(cur.lineIn)).add(j).trunc(w.aw).named('loadOffset');
-  ring.fetch.base.connect(mux(busy, cur.inBase, U(0, w.aw)));
-  ring.fetch.offset.connect(mux(busy, loadOffset, io.ringReadAddr));
+  // Load cycles j = 0 .. L_in - 1 issue reads; the word of read j arrives in cycle j + 1.
+  const issuing = inState(State.load).and(j.lt(cur.lineIn)).named('issuingRead');
+  ring.fetch.valid.connect(busy.not().or(issuing));
+  ring.fetch.bits.base.connect(mux(busy, cur.inBase, U(0, w.aw)));
+  ring.fetch.bits.offset.connect(mux(busy, loadOffset, io.ringReadAddr));
   io.ringReadData.connect(ring.readData);
   const firstLive = mux(rs.geq(cur.pad), rs.subWrap(cur.pad), U(0)).named('firstLiveRow');
   ring.live.valid.connect(busy.and(inState(State.layerStart).not()));
@@ -286,7 +289,7 @@ export function msEngineBody(p: MsEngineParams) {
   const counters = Reg(MsCounters()).named('counters');
   io.counters.connect(counters);
   when(busy, () => counters.cycles.connect(counters.cycles.addWrap(1)));
-  when(inState(State.load), () => counters.reads.connect(counters.reads.addWrap(1)));
+  when(issuing, () => counters.reads.connect(counters.reads.addWrap(1)));
   when(writing, () => counters.writes.connect(counters.writes.addWrap(1)));
   when(inState(State.mac), () => counters.macSteps.connect(counters.macSteps.addWrap(1)));
 
@@ -332,8 +335,8 @@ export function msEngineBody(p: MsEngineParams) {
   });
 
   when(inState(State.load), () => {
-    lineReg.at(j).connect(ring.readData);
-    when(j.eq(cur.lineIn.subWrap(1)), () => {
+    when(j.neq(0), () => lineReg.at(j.subWrap(1).trunc(w.line)).connect(ring.readData));
+    when(j.eq(cur.lineIn), () => {
       j.connect(0);
       state.connect(State.mac);
     }).otherwise(() => j.connect(j.addWrap(1)));

@@ -175,8 +175,8 @@ export interface MsScheduleOptions {
  * row flags (all true for the first layer). Per output row r, per block of Po
  * output channels, per block of Px pixels: 1 init cycle, then per active input
  * channel and per kernel row inside the map (padded rows are skipped)
- * L_in load cycles and k MAC cycles (without the line register: L_in + 1 per
- * kernel column), then 1 requantize cycle; per channel block, L_out write
+ * L_in + 1 load cycles (the SRAM answers a cycle later) and k MAC cycles
+ * (without the line register: L_in + 2 per kernel column), then 1 requantize cycle; per channel block, L_out write
  * cycles per output channel. Each layer adds 1 start cycle.
  */
 export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly boolean[])[], o: MsScheduleOptions): MsScheduleCounts {
@@ -187,7 +187,8 @@ export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly bool
   const lineOut = lineWords(wOut, l.outBits, wordBits);
   const coBlocks = Math.ceil(l.cout / o.po);
   const xBlocks = Math.ceil(wOut / o.px);
-  const perKyCycles = o.lineRegister ? lineIn + l.k : l.k * (lineIn + 1);
+  // Loading a line: L_in read cycles plus one for the last word to arrive (SRAM latency).
+  const perKyCycles = o.lineRegister ? lineIn + 1 + l.k : l.k * (lineIn + 2);
   const perKyReads = o.lineRegister ? lineIn : l.k * lineIn;
   let cycles = 1;
   let reads = 0;

@@ -1,6 +1,6 @@
-// The cyclic feature memory: S words of any size S, its address unit (add, then
+// The cyclic feature memory: an SRAM (reads answer in the next cycle) of any size S, its address unit (add, then
 // subtract S once) and a monitor that fails the simulation on a write to a live input word.
-import { Bool, Bundle, IO, Input, Mem, Output, UInt, Valid, Wire, assert, defineModule, mux, when } from '../../../dsl/index.ts';
+import { Bool, Bundle, IO, Input, Output, SyncReadMem, UInt, Valid, Wire, assert, defineModule, mux, when } from '../../../dsl/index.ts';
 import type { Bool as BoolValue, UInt as UIntValue } from '../../../dsl/index.ts';
 
 /** Bits to hold 0..n (at least 1). */
@@ -48,17 +48,17 @@ export const MsRing = defineModule({
     const aw = ringAddrBits(ringWords);
     const io = IO({
       write: Input(Valid(Bundle({ at: RingPointer(aw), data: UInt(wordBits) }))),
-      fetch: Input(RingPointer(aw)),
-      /** The word at `fetch`, in the same cycle. */
+      /** A read: like an SRAM, its word is on readData in the next cycle. */
+      fetch: Input(Valid(RingPointer(aw))),
       readData: Output(UInt(wordBits)),
       /** While valid, a write into this region fails the simulation. */
       live: Input(Valid(LiveRegion(aw))),
     });
-    const words = Mem(ringWords, UInt(wordBits)).named('words');
+    const words = SyncReadMem(ringWords, UInt(wordBits)).named('words');
     const writeAddr = Wire(UInt(aw)).named('writeAddr');
     writeAddr.connect(ringAddress(io.write.bits.at.base, io.write.bits.at.offset, ringWords));
     when(io.write.valid, () => words.write(writeAddr, io.write.bits.data));
-    io.readData.connect(words.read(ringAddress(io.fetch.base, io.fetch.offset, ringWords)));
+    io.readData.connect(words.read(ringAddress(io.fetch.bits.base, io.fetch.bits.offset, ringWords), io.fetch.valid));
 
     // The address unit is correct only for base, offset < S.
     const pointerOk = (p: { base: UIntValue; offset: UIntValue }): BoolValue => p.base.lt(ringWords).and(p.offset.lt(ringWords));

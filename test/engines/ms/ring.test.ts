@@ -30,11 +30,15 @@ function write(sim: DesignSimulator, base: number, offset: number, data: bigint)
 }
 
 function readMap(sim: DesignSimulator, base: number, words: number): bigint[] {
-  sim.poke('fetch_base', base);
-  return Array.from({ length: words }, (_, j) => {
-    sim.poke('fetch_offset', j);
+  sim.poke('fetch_valid', 1);
+  sim.poke('fetch_bits_base', base);
+  const out = Array.from({ length: words }, (_, j) => {
+    sim.poke('fetch_bits_offset', j);
+    sim.step(); // an SRAM: the word comes in the next cycle
     return BigInt(sim.peek('readData'));
   });
+  sim.poke('fetch_valid', 0);
+  return out;
 }
 
 /** Writes a layer's output row by row as the engine orders it, the monitor watching the live input rows. */
