@@ -3,3 +3,4 @@ export * from './golden.ts';
 export * from './engine.ts';
 export * from './mesh.ts';
 export * from './report.ts';
+export * from './compile.ts';
