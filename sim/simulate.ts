@@ -1,9 +1,9 @@
 // simulate(design, params): elaborate a hashi design, lower it with firtool and
 // open it in the Verilator harness. The harness below knows nothing of hashi;
 // this is the one place where the two meet.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { elaborate, emitVerilog, portTreeOf } from '../dsl/index.ts';
 import { designIO } from './design-io.ts';
 import type { SimIO } from './design-io.ts';
@@ -43,8 +43,26 @@ export async function simulate<P extends Params, IO>(
     // --assert: a design's assert/assume statements are checked in every simulation.
     const verilatorFlags = ['--assert', ...(simOpts.verilatorFlags ?? [])];
     const sim = await loadSimulator({ ...simOpts, verilatorFlags, top: verilog.top, svFiles: [...verilog.svFiles], ports: [...verilog.ports] });
+    sim.sourceLines = assertionSources(verilog.svFiles);
     return Object.assign(sim, { verilog, io: designIO(sim, portTreeOf(circuit.top)) as SimIO<IO> });
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The design's source line (firtool's `@[file:line:col]` locator) of every SV
+ * line that can stop a simulation, so a failing assert names the user's line.
+ */
+function assertionSources(svFiles: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of svFiles) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (!/\b(assert|assume|cover)\s*\(|\$(fatal|error|stop)\b/.test(line)) return;
+      const at = /@\[([^\]]+)\]/.exec(line)?.[1];
+      if (at) out.set(`${basename(file)}:${i + 1}`, at.replace(/ (\d+:\d+)$/, ':$1'));
+    });
+  }
+  return out;
 }

@@ -89,6 +89,8 @@ export class Simulator {
   private readonly stepOne: (handle: object) => boolean;
   private readonly evalOne: (handle: object) => boolean;
   private cycles = 0;
+  /** @internal Set by simulate(): the design's source line of each SV assertion line, keyed `file.sv:line`. */
+  sourceLines: ReadonlyMap<string, string> | undefined;
 
   /** @internal Use loadSimulator(). */
   constructor(model: NativeModel, ports: readonly PortInfo[], waveformPath: string | undefined, buildInfo: BuildInfo) {
@@ -154,9 +156,9 @@ export class Simulator {
   step(cycles = 1): void {
     // The hot path of interactive tests: one argument-free native call.
     if (cycles === 1 && this.stepReady) {
-      if (this.stepOne(this.handle!) !== true) this.native.step1Checked(); // throws why it did not step
+      if (this.stepOne(this.handle!) !== true) this.failing(() => this.native.step1Checked()); // throws why it did not step
     } else {
-      this.stepMany(cycles);
+      this.failing(() => this.stepMany(cycles), cycles);
     }
     this.dirty = false;
     this.cycles += cycles;
@@ -209,7 +211,7 @@ export class Simulator {
         outLanes,
       );
     } catch (e) {
-      throw new SimError(`runVectors: ${(e as Error).message}`);
+      throw new SimError(`runVectors: ${this.explain((e as Error).message, `within cycles ${this.cycles + 1} to ${this.cycles + cycles}`)}`);
     }
     this.dirty = false;
     this.cycles += cycles;
@@ -257,6 +259,23 @@ export class Simulator {
     if (comparable && typeof expected !== typeof actual && BigInt(actual) === BigInt(expected)) return;
     if (this.waveformPath) this.native.flushTrace();
     throw new ExpectError(this.cycles, p.info.name, expected, actual, this.waveformPath, note);
+  }
+
+  /** Runs a step; a failure inside the model (an assert, $fatal, $stop) names the cycle and the design's line. */
+  private failing(run: () => void, cycles = 1): void {
+    try {
+      run();
+    } catch (e) {
+      if (e instanceof SimError || !(e instanceof Error)) throw e;
+      const when = cycles === 1 ? `at cycle ${this.cycles + 1}` : `within cycles ${this.cycles + 1} to ${this.cycles + cycles}`;
+      throw new SimError(this.explain(e.message, when));
+    }
+  }
+
+  private explain(message: string, when: string): string {
+    const sv = /([\w.-]+\.sv):(\d+)/.exec(message);
+    const from = sv ? this.sourceLines?.get(`${sv[1]}:${sv[2]}`) : undefined;
+    return `${from ? `${from}: ` : ''}${message} (${when})`;
   }
 
   private stepMany(cycles: number): void {
