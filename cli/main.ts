@@ -102,7 +102,7 @@ function program(): Command {
   report
     .command('net')
     .description('per-layer adders, adder bits and Yosys gates of a MobileNetV2 design, and its throughput model; --json: the report as JSON, last on stdout')
-    .argument('<design.ts>', 'design file exporting mobileNetV2FromParams, e.g. designs/mobilenetv2.ts')
+    .argument('<design.ts>', 'design file exporting mobileNetV2FromParams, e.g. designs/mobilenetv2.ts; or a QDQ .onnx model (per conv layer: adders, adder bits, gates of its streaming form)')
     .option('--top <name>', 'module to elaborate when the file exports several')
     .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
     .option('--json', 'also print the report as JSON (last line)')
@@ -110,6 +110,11 @@ function program(): Command {
     .option('--no-cache', 'ignore and do not write .cache/report-net')
     .option('--area-mm2 <mm2>', "area of one copy, for the paper's throughput model of this net")
     .action(async (file: string, opts: { top?: string; param: string[]; json?: boolean; gates?: boolean; cache?: boolean; areaMm2?: string }) => {
+      if (file.toLowerCase().endsWith('.onnx')) {
+        const { reportOnnxNetCommand } = await import('./report-net-onnx.ts');
+        await reportOnnxNetCommand(file, opts);
+        return;
+      }
       const { reportNetCommand } = await import('./report-net.ts');
       await reportNetCommand(file, opts);
     });
