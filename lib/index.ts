@@ -69,3 +69,4 @@ export * from './nets/graph-weights.ts';
 export * from './nets/families.ts';
 export * from './nets/graph-cost.ts';
 export * from './nets/family-report.ts';
+export * from './engines/ms/index.ts';

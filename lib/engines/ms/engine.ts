@@ -28,31 +28,31 @@ import {
   when,
 } from '../../../dsl/index.ts';
 import type { Bool as BoolValue, SInt as SIntValue, UInt as UIntValue } from '../../../dsl/index.ts';
-import { lineWords } from './plan.ts';
+import { msLineWords } from './plan.ts';
 import { msEngineDefaults } from './program.ts';
 import type { MsEngineParams } from './program.ts';
-import { MsRing, bitsFor, ringAddrBits } from './ring.ts';
+import { MsRing, msBitsFor, msRingAddrBits } from './ring.ts';
 
 /** Field widths of an engine configuration. */
 export function msEngineWidths(p: MsEngineParams) {
-  const lineMax = lineWords(p.maxWidth, 8, p.wordBits);
-  const aw = ringAddrBits(p.ringWords);
+  const lineMax = msLineWords(p.maxWidth, 8, p.wordBits);
+  const aw = msRingAddrBits(p.ringWords);
   return {
     aw,
     lineMax,
-    channel: bitsFor(p.maxChannels),
-    height: bitsFor(p.maxHeight),
-    width: bitsFor(p.maxWidth + p.px),
-    kernel: bitsFor(p.maxKernel),
-    line: bitsFor(lineMax),
-    rowWords: bitsFor(p.maxChannels * lineMax),
+    channel: msBitsFor(p.maxChannels),
+    height: msBitsFor(p.maxHeight),
+    width: msBitsFor(p.maxWidth + p.px),
+    kernel: msBitsFor(p.maxKernel),
+    line: msBitsFor(lineMax),
+    rowWords: msBitsFor(p.maxChannels * lineMax),
     words: aw + 1,
-    layer: bitsFor(p.maxLayers - 1),
-    weightAddr: bitsFor(p.weightDepth - 1),
-    channelAddr: bitsFor(p.channelDepth - 1),
-    coBlocks: bitsFor(Math.ceil(p.maxChannels / p.po)),
-    xBlocks: bitsFor(Math.ceil(p.maxWidth / p.px)),
-    lane: bitsFor(p.po - 1),
+    layer: msBitsFor(p.maxLayers - 1),
+    weightAddr: msBitsFor(p.weightDepth - 1),
+    channelAddr: msBitsFor(p.channelDepth - 1),
+    coBlocks: msBitsFor(Math.ceil(p.maxChannels / p.po)),
+    xBlocks: msBitsFor(Math.ceil(p.maxWidth / p.px)),
+    lane: msBitsFor(p.po - 1),
   };
 }
 
@@ -210,7 +210,7 @@ export function msEngineBody(p: MsEngineParams) {
   ring.fetch.bits.base.connect(mux(busy, cur.inBase, U(0, w.aw)));
   ring.fetch.bits.offset.connect(mux(busy, loadOffset, io.ringReadAddr));
   io.ringReadData.connect(ring.readData);
-  const firstLive = mux(rs.geq(cur.pad), rs.subWrap(cur.pad), U(0)).named('firstLiveRow');
+  const firstLive = mux(rs.geq(cur.pad), rs.subWrap(cur.pad), U(0)).named('msFirstLiveRow');
   ring.live.valid.connect(busy.and(inState(State.layerStart).not()));
   ring.live.bits.base.connect(cur.inBase);
   ring.live.bits.from.connect(firstLive.mul(cur.rowIn).trunc(w.aw + 1));
@@ -220,7 +220,7 @@ export function msEngineBody(p: MsEngineParams) {
   const lineReg = Reg(Vec(w.lineMax, UInt(p.wordBits))).named('lineReg');
   const lineFlat = lineReg.asUInt();
   const views = { 2: fieldsOf(lineFlat, 2, p.maxWidth), 4: fieldsOf(lineFlat, 4, p.maxWidth), 8: fieldsOf(lineFlat, 8, p.maxWidth) };
-  const idxBits = bitsFor(p.maxWidth - 1);
+  const idxBits = msBitsFor(p.maxWidth - 1);
 
   // ---- the MAC array ------------------------------------------------------------
   const weightAddr = cur.weightBase

@@ -2,7 +2,7 @@
 // (multiply, shift, round, zero point, clamp), per-(channel, row) activity flags,
 // the packing of maps into ring words, and the schedule's cycle and access counts.
 import type { MsBits, MsConvShape } from './plan.ts';
-import { checkShape, lineWords, outSize } from './plan.ts';
+import { msCheckShape, msLineWords, msOutSize } from './plan.ts';
 
 /** A conv layer with its integers: weights[((co*cin + ci)*k + ky)*k + kx], signed weightBits. */
 export interface MsLayer extends MsConvShape {
@@ -28,8 +28,8 @@ export interface MsMap {
 
 const ACC_LIMIT = 2 ** 31;
 
-export function checkLayer(l: MsLayer, where: string): void {
-  checkShape(l, where, 64);
+export function msCheckLayer(l: MsLayer, where: string): void {
+  msCheckShape(l, where, 64);
   const n = l.cout * l.cin * l.k * l.k;
   if (l.weights.length !== n) throw new RangeError(`${where}: ${l.weights.length} weights, expected cout*cin*k*k = ${n}`);
   const wMax = 2 ** (l.weightBits - 1);
@@ -57,10 +57,10 @@ export function msRequantize(acc: number, multiplier: number, shift: number, out
 
 /** One layer: accumulators and the requantized output map. */
 export function msLayerGolden(l: MsLayer, input: MsMap, where = 'ms layer'): { acc: number[]; output: MsMap } {
-  checkLayer(l, where);
+  msCheckLayer(l, where);
   if (input.c !== l.cin || input.h !== l.hIn || input.w !== l.wIn) throw new RangeError(`${where}: input is ${input.c}x${input.h}x${input.w}, the layer takes ${l.cin}x${l.hIn}x${l.wIn}`);
-  const hOut = outSize(l.hIn, l.k, l.stride, l.pad);
-  const wOut = outSize(l.wIn, l.k, l.stride, l.pad);
+  const hOut = msOutSize(l.hIn, l.k, l.stride, l.pad);
+  const wOut = msOutSize(l.wIn, l.k, l.stride, l.pad);
   const acc: number[] = [];
   const values: number[] = [];
   for (let co = 0; co < l.cout; co++) {
@@ -109,10 +109,10 @@ export function msRowFlags(map: MsMap, zero: number): boolean[][] {
   );
 }
 
-/** The map as ring words: row by row, channel by channel, a line of `lineWords` words; value x at bits (x mod n)*b of word x div n. */
+/** The map as ring words: row by row, channel by channel, a line of `msLineWords` words; value x at bits (x mod n)*b of word x div n. */
 export function msPackMap(map: MsMap, bits: MsBits, wordBits = 64): bigint[] {
   const per = wordBits / bits;
-  const L = lineWords(map.w, bits, wordBits);
+  const L = msLineWords(map.w, bits, wordBits);
   const words: bigint[] = [];
   for (let y = 0; y < map.h; y++) {
     for (let c = 0; c < map.c; c++) {
@@ -135,7 +135,7 @@ export function msPackMap(map: MsMap, bits: MsBits, wordBits = 64): bigint[] {
 /** The inverse of msPackMap. */
 export function msUnpackMap(words: readonly bigint[], shape: { c: number; h: number; w: number }, bits: MsBits, wordBits = 64): MsMap {
   const per = wordBits / bits;
-  const L = lineWords(shape.w, bits, wordBits);
+  const L = msLineWords(shape.w, bits, wordBits);
   const values = new Array<number>(shape.c * shape.h * shape.w).fill(0);
   const mask = (1n << BigInt(bits)) - 1n;
   for (let y = 0; y < shape.h; y++) {
@@ -181,10 +181,10 @@ export interface MsScheduleOptions {
  */
 export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly boolean[])[], o: MsScheduleOptions): MsScheduleCounts {
   const wordBits = o.wordBits ?? 64;
-  const hOut = outSize(l.hIn, l.k, l.stride, l.pad);
-  const wOut = outSize(l.wIn, l.k, l.stride, l.pad);
-  const lineIn = lineWords(l.wIn, l.inBits, wordBits);
-  const lineOut = lineWords(wOut, l.outBits, wordBits);
+  const hOut = msOutSize(l.hIn, l.k, l.stride, l.pad);
+  const wOut = msOutSize(l.wIn, l.k, l.stride, l.pad);
+  const lineIn = msLineWords(l.wIn, l.inBits, wordBits);
+  const lineOut = msLineWords(wOut, l.outBits, wordBits);
   const coBlocks = Math.ceil(l.cout / o.po);
   const xBlocks = Math.ceil(wOut / o.px);
   // Loading a line: L_in read cycles plus one for the last word to arrive (SRAM latency).
@@ -225,7 +225,7 @@ export function msNetSchedule(layers: readonly MsLayer[], input: MsMap, o: MsSch
   });
 }
 
-export function sumCounts(list: readonly MsScheduleCounts[]): MsScheduleCounts {
+export function msSumCounts(list: readonly MsScheduleCounts[]): MsScheduleCounts {
   const sum = (pick: (c: MsScheduleCounts) => number): number => list.reduce((s, c) => s + pick(c), 0);
   return {
     cycles: sum((c) => c.cycles),

@@ -52,17 +52,17 @@ export interface MsMemoryPlan {
 
 export const MS_BITS: readonly MsBits[] = [2, 4, 8];
 
-export function outSize(n: number, k: number, stride: number, pad: number): number {
+export function msOutSize(n: number, k: number, stride: number, pad: number): number {
   return Math.floor((n + 2 * pad - k) / stride) + 1;
 }
 
 /** Words of one line of `w` values of `bits` bits; a value never straddles two words. */
-export function lineWords(w: number, bits: MsBits, wordBits: number): number {
+export function msLineWords(w: number, bits: MsBits, wordBits: number): number {
   return Math.ceil(w / (wordBits / bits));
 }
 
 /** First input row output row r still reads: rows below it are dead (overwritable). */
-export function firstLiveRow(r: number, stride: number, pad: number): number {
+export function msFirstLiveRow(r: number, stride: number, pad: number): number {
   return Math.max(0, r * stride - pad);
 }
 
@@ -71,15 +71,15 @@ function positiveInt(v: number, what: string): void {
 }
 
 /** Checks one shape and returns its output size. */
-export function checkShape(s: MsConvShape, where: string, wordBits: number): { hOut: number; wOut: number } {
+export function msCheckShape(s: MsConvShape, where: string, wordBits: number): { hOut: number; wOut: number } {
   for (const key of ['cin', 'cout', 'hIn', 'wIn', 'k', 'stride'] as const) positiveInt(s[key], `${where}: ${key}`);
   if (!Number.isSafeInteger(s.pad) || s.pad < 0 || s.pad >= s.k) throw new RangeError(`${where}: pad must be 0 .. k-1, got ${s.pad}`);
   for (const key of ['inBits', 'outBits', 'weightBits'] as const) {
     if (!MS_BITS.includes(s[key])) throw new RangeError(`${where}: ${key} must be 2, 4 or 8, got ${s[key]}`);
   }
   if (wordBits % 8 !== 0) throw new RangeError(`ms memory: the word width must be a multiple of 8 bits, got ${wordBits}`);
-  const hOut = outSize(s.hIn, s.k, s.stride, s.pad);
-  const wOut = outSize(s.wIn, s.k, s.stride, s.pad);
+  const hOut = msOutSize(s.hIn, s.k, s.stride, s.pad);
+  const wOut = msOutSize(s.wIn, s.k, s.stride, s.pad);
   if (hOut < 1 || wOut < 1) throw new RangeError(`${where}: a ${s.k}x${s.k} kernel with pad ${s.pad} does not fit a ${s.hIn}x${s.wIn} map`);
   return { hOut, wOut };
 }
@@ -87,21 +87,21 @@ export function checkShape(s: MsConvShape, where: string, wordBits: number): { h
 /**
  * The ring size one layer needs. Output row r fills offsets I + r*R_out ..
  * I + (r+1)*R_out - 1 past the input base while input rows from
- * firstLiveRow(r) on are live, so it must hold I + (r+1)*R_out - firstLiveRow(r)*R_in.
+ * msFirstLiveRow(r) on are live, so it must hold I + (r+1)*R_out - msFirstLiveRow(r)*R_in.
  */
-export function layerMinRingWords(s: MsConvShape, wordBits = 64): number {
-  const { hOut, wOut } = checkShape(s, 'ms layer', wordBits);
-  const rowIn = s.cin * lineWords(s.wIn, s.inBits, wordBits);
-  const rowOut = s.cout * lineWords(wOut, s.outBits, wordBits);
+export function msLayerMinRingWords(s: MsConvShape, wordBits = 64): number {
+  const { hOut, wOut } = msCheckShape(s, 'ms layer', wordBits);
+  const rowIn = s.cin * msLineWords(s.wIn, s.inBits, wordBits);
+  const rowOut = s.cout * msLineWords(wOut, s.outBits, wordBits);
   const inWords = s.hIn * rowIn;
   let need = Math.max(inWords, hOut * rowOut);
-  for (let r = 0; r < hOut; r++) need = Math.max(need, inWords + (r + 1) * rowOut - firstLiveRow(r, s.stride, s.pad) * rowIn);
+  for (let r = 0; r < hOut; r++) need = Math.max(need, inWords + (r + 1) * rowOut - msFirstLiveRow(r, s.stride, s.pad) * rowIn);
   return need;
 }
 
 /** The smallest ring for a network: the largest layer need. */
 export function msMinRingWords(shapes: readonly MsConvShape[], wordBits = 64): number {
-  return Math.max(...shapes.map((s) => layerMinRingWords(s, wordBits)));
+  return Math.max(...shapes.map((s) => msLayerMinRingWords(s, wordBits)));
 }
 
 /**
@@ -124,7 +124,7 @@ export function msMemoryPlan(
   let base = firstBase;
   shapes.forEach((shape, i) => {
     const where = `ms layer ${i}`;
-    const { hOut, wOut } = checkShape(shape, where, wordBits);
+    const { hOut, wOut } = msCheckShape(shape, where, wordBits);
     const prev = layers[i - 1];
     if (prev) {
       const p = prev.shape;
@@ -134,8 +134,8 @@ export function msMemoryPlan(
         );
       }
     }
-    const lineIn = lineWords(shape.wIn, shape.inBits, wordBits);
-    const lineOut = lineWords(wOut, shape.outBits, wordBits);
+    const lineIn = msLineWords(shape.wIn, shape.inBits, wordBits);
+    const lineOut = msLineWords(wOut, shape.outBits, wordBits);
     const inWords = shape.hIn * shape.cin * lineIn;
     const plan: MsLayerPlan = {
       shape,
@@ -149,7 +149,7 @@ export function msMemoryPlan(
       outWords: hOut * shape.cout * lineOut,
       inBase: base,
       outBase: (base + inWords) % S,
-      minRingWords: layerMinRingWords(shape, wordBits),
+      minRingWords: msLayerMinRingWords(shape, wordBits),
     };
     if (!opts.unchecked && plan.minRingWords > S) {
       throw new RangeError(`${where} needs a ring of at least ${plan.minRingWords} words (row-liveness rule), the ring has ${S}; use msMinRingWords(...) for the size`);

@@ -2,7 +2,7 @@
 // engine, the weight and channel-parameter images of its buffers, and the sizes
 // an engine must have to run a network.
 import type { MsLayer } from './golden.ts';
-import { checkLayer } from './golden.ts';
+import { msCheckLayer } from './golden.ts';
 import { msMemoryPlan, msMinRingWords } from './plan.ts';
 import type { MsMemoryPlan } from './plan.ts';
 
@@ -95,7 +95,7 @@ export function msEngineParamsFor(layers: readonly MsLayer[], base: Partial<MsEn
  * engine limit it exceeds.
  */
 export function msCompile(layers: readonly MsLayer[], p: MsEngineParams, opts: { firstBase?: number; unchecked?: boolean } = {}): MsProgram {
-  layers.forEach((l, i) => checkLayer(l, `ms layer ${i}`));
+  layers.forEach((l, i) => msCheckLayer(l, `ms layer ${i}`));
   if (layers.length > p.maxLayers) throw new RangeError(`ms program: ${layers.length} layers, the engine holds ${p.maxLayers} (raise maxLayers)`);
   const plan = msMemoryPlan(layers, { ringWords: p.ringWords, firstBase: opts.firstBase ?? 0, wordBits: p.wordBits, unchecked: opts.unchecked });
   const weights: MsWeightWrite[] = [];

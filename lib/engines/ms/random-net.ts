@@ -5,7 +5,7 @@ import { Prng } from '../../util/prng.ts';
 import type { MsLayer, MsMap } from './golden.ts';
 import { msLayerGolden } from './golden.ts';
 import type { MsConvShape } from './plan.ts';
-import { outSize } from './plan.ts';
+import { msOutSize } from './plan.ts';
 
 export interface MsRandomNetOptions {
   readonly seed: number;
@@ -46,7 +46,7 @@ export function msRandomNet(shapes: readonly MsConvShape[], o: MsRandomNetOption
     layers.push(layer);
     x = msLayerGolden(layer, x).output;
     inZero = outZero;
-    if (x.h !== outSize(s.hIn, s.k, s.stride, s.pad)) throw new Error('ms random net: shape bookkeeping');
+    if (x.h !== msOutSize(s.hIn, s.k, s.stride, s.pad)) throw new Error('ms random net: shape bookkeeping');
   });
   return { layers, input };
 }

@@ -4,35 +4,35 @@ import { Bool, Bundle, IO, Input, Output, SyncReadMem, UInt, Valid, Wire, assert
 import type { Bool as BoolValue, UInt as UIntValue } from '../../../dsl/index.ts';
 
 /** Bits to hold 0..n (at least 1). */
-export function bitsFor(n: number): number {
+export function msBitsFor(n: number): number {
   return Math.max(1, Math.ceil(Math.log2(n + 1)));
 }
 
 /** Address bits of a ring of S words. */
-export function ringAddrBits(ringWords: number): number {
-  return bitsFor(ringWords - 1);
+export function msRingAddrBits(ringWords: number): number {
+  return msBitsFor(ringWords - 1);
 }
 
 /** A ring location: `offset` words past `base` (both < S). */
-export function RingPointer(addrBits: number) {
+export function MsRingPointer(addrBits: number) {
   return Bundle({ base: UInt(addrBits), offset: UInt(addrBits) });
 }
 
 /** The live input words: offsets from..to-1 past base. */
-export function LiveRegion(addrBits: number) {
+export function MsLiveRegion(addrBits: number) {
   return Bundle({ base: UInt(addrBits), from: UInt(addrBits + 1), to: UInt(addrBits + 1) });
 }
 
 /** (base + offset) mod S for base, offset < S: no divider, S need not be a power of two. */
-export function ringAddress(base: UIntValue, offset: UIntValue, ringWords: number): UIntValue {
+export function msRingAddress(base: UIntValue, offset: UIntValue, ringWords: number): UIntValue {
   const sum = base.add(offset);
   const wrapped = mux(sum.geq(ringWords), sum.subWrap(ringWords), sum);
-  return wrapped.trunc(ringAddrBits(ringWords));
+  return wrapped.trunc(msRingAddrBits(ringWords));
 }
 
 /** (a - b) mod S for a, b < S: how far a lies past b around the ring. */
 function ringDistance(a: UIntValue, b: UIntValue, ringWords: number): UIntValue {
-  const w = ringAddrBits(ringWords) + 1;
+  const w = msRingAddrBits(ringWords) + 1;
   const diff = mux(a.geq(b), a.pad(w).subWrap(b.pad(w)), a.pad(w).addWrap(ringWords).subWrap(b.pad(w)));
   return diff.trunc(w);
 }
@@ -45,20 +45,20 @@ export const MsRing = defineModule({
   params: msRingDefaults,
   body: ({ ringWords, wordBits }) => {
     if (!Number.isSafeInteger(ringWords) || ringWords < 2) throw new RangeError(`MsRing: ringWords must be an integer >= 2, got ${ringWords}`);
-    const aw = ringAddrBits(ringWords);
+    const aw = msRingAddrBits(ringWords);
     const io = IO({
-      write: Input(Valid(Bundle({ at: RingPointer(aw), data: UInt(wordBits) }))),
+      write: Input(Valid(Bundle({ at: MsRingPointer(aw), data: UInt(wordBits) }))),
       /** A read: like an SRAM, its word is on readData in the next cycle. */
-      fetch: Input(Valid(RingPointer(aw))),
+      fetch: Input(Valid(MsRingPointer(aw))),
       readData: Output(UInt(wordBits)),
       /** While valid, a write into this region fails the simulation. */
-      live: Input(Valid(LiveRegion(aw))),
+      live: Input(Valid(MsLiveRegion(aw))),
     });
     const words = SyncReadMem(ringWords, UInt(wordBits)).named('words');
     const writeAddr = Wire(UInt(aw)).named('writeAddr');
-    writeAddr.connect(ringAddress(io.write.bits.at.base, io.write.bits.at.offset, ringWords));
+    writeAddr.connect(msRingAddress(io.write.bits.at.base, io.write.bits.at.offset, ringWords));
     when(io.write.valid, () => words.write(writeAddr, io.write.bits.data));
-    io.readData.connect(words.read(ringAddress(io.fetch.bits.base, io.fetch.bits.offset, ringWords), io.fetch.valid));
+    io.readData.connect(words.read(msRingAddress(io.fetch.bits.base, io.fetch.bits.offset, ringWords), io.fetch.valid));
 
     // The address unit is correct only for base, offset < S.
     const pointerOk = (p: { base: UIntValue; offset: UIntValue }): BoolValue => p.base.lt(ringWords).and(p.offset.lt(ringWords));

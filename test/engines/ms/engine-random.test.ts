@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/index.ts';
 import { Prng } from '../../../lib/index.ts';
-import { MsEngine, msCompile, msMinRingWords, msNetGolden, msNetSchedule, msPackMap, msRandomNet, outSize } from '../../../lib/engines/ms/index.ts';
+import { MsEngine, msCompile, msMinRingWords, msNetGolden, msNetSchedule, msPackMap, msRandomNet, msOutSize } from '../../../lib/engines/ms/index.ts';
 import type { MsBits, MsConvShape, MsEngineParams } from '../../../lib/engines/ms/index.ts';
 import { idle, loadProgram, readRing, runLayers, writeInput } from '../../../designs/ms-testbench.ts';
 import type { EngineSim } from '../../../designs/ms-testbench.ts';
@@ -40,7 +40,7 @@ function randomShapes(rng: Prng): MsConvShape[] {
       const cout = rng.int(1, 7);
       const outBits = bits[rng.int(0, 2)]!;
       shapes.push({ cin: c, cout, hIn: h, wIn: w, k, stride, pad, inBits, outBits, weightBits: bits[rng.int(0, 2)]! });
-      [c, h, w, inBits] = [cout, outSize(h, k, stride, pad), outSize(w, k, stride, pad), outBits];
+      [c, h, w, inBits] = [cout, msOutSize(h, k, stride, pad), msOutSize(w, k, stride, pad), outBits];
       if (h < 1 || w < 1) break;
     }
     if (shapes.length === n && h >= 1 && w >= 1 && msMinRingWords(shapes) <= params.ringWords) return shapes;

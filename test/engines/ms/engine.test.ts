@@ -14,7 +14,7 @@ import {
   msPackMap,
   msRandomNet,
   msRowFlags,
-  sumCounts,
+  msSumCounts,
 } from '../../../lib/engines/ms/index.ts';
 import type { MsConvShape, MsEngineParams, MsLayer, MsMap } from '../../../lib/engines/ms/index.ts';
 import { idle, loadDescriptors, loadProgram, readRing, runLayers, writeInput } from '../../../designs/ms-testbench.ts';
@@ -48,7 +48,7 @@ function expectLayerOutput(sim: EngineSim, base: number, i: number): void {
 describe('the golden model and schedule', () => {
   it('has work for gating to skip in this net, and some layer outputs at the zero point', () => {
     const counts = msNetSchedule(layers, input, { po: 4, px: 4, ...on });
-    expect(sumCounts(counts).skippedChannels).toBeGreaterThan(0);
+    expect(msSumCounts(counts).skippedChannels).toBeGreaterThan(0);
     expect(counts[0]!.skippedChannels).toBe(0); // layer 0's input has no flags
     // Outputs are spread over the range, not all clamped.
     for (const m of golden) expect(new Set(m.values).size).toBeGreaterThan(2);
@@ -97,7 +97,7 @@ describe('MsEngine in Verilator', () => {
       return run;
     });
     const [off, gated] = runs as [ReturnType<typeof runLayers>, ReturnType<typeof runLayers>];
-    const model = sumCounts(msNetSchedule(layers, input, { po: params.po, px: params.px, ...on }));
+    const model = msSumCounts(msNetSchedule(layers, input, { po: params.po, px: params.px, ...on }));
     expect(model.skippedCycles).toBeGreaterThan(0);
     expect(off.cycles - gated.cycles).toBe(model.skippedCycles);
     expect(off.reads - gated.reads).toBe(model.skippedReads);
@@ -111,7 +111,7 @@ describe('MsEngine in Verilator', () => {
     writeInput(sim, prog, input, layers[0]!.inBits);
     const run = runLayers(sim, 0, layers.length - 1, { gating: false, lineRegister: false });
     expectLayerOutput(sim, prog.plan.layers.at(-1)!.outBase, layers.length - 1);
-    const model = sumCounts(msNetSchedule(layers, input, { po: params.po, px: params.px, gating: false, lineRegister: false }));
+    const model = msSumCounts(msNetSchedule(layers, input, { po: params.po, px: params.px, gating: false, lineRegister: false }));
     expect(run.reads).toBe(model.reads);
     expect(run.cycles).toBe(model.cycles);
   });

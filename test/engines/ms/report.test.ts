@@ -3,7 +3,7 @@
 // schedule model say (so the printed ratios are the engine's, not made up).
 import { describe, expect, it } from 'vitest';
 import { msReport, teacherPingPongWords } from '../../../designs/ms-report.ts';
-import { msMemoryPlan, msMinRingWords, msNetSchedule, msRandomNet, sumCounts } from '../../../lib/engines/ms/index.ts';
+import { msMemoryPlan, msMinRingWords, msNetSchedule, msRandomNet, msSumCounts } from '../../../lib/engines/ms/index.ts';
 import type { MsConvShape } from '../../../lib/engines/ms/index.ts';
 
 const shapes: MsConvShape[] = [
@@ -26,7 +26,7 @@ describe('hashi report ms (small engine)', () => {
     expect(report.student).toBeUndefined();
     // Cycles and accesses: the engine's counters equal the schedule model.
     const { layers, input } = msRandomNet(shapes, { seed: 3, deadFraction: 0.34 });
-    const model = (gating: boolean, lineRegister: boolean) => sumCounts(msNetSchedule(layers, input, { po: 4, px: 4, gating, lineRegister }));
+    const model = (gating: boolean, lineRegister: boolean) => msSumCounts(msNetSchedule(layers, input, { po: 4, px: 4, gating, lineRegister }));
     expect(report.runs.mixedGated.cycles).toBe(model(true, true).cycles);
     expect(report.runs.mixedUngated.cycles).toBe(model(false, true).cycles);
     expect(report.runs.mixedNoLineRegister.reads).toBe(model(false, false).reads);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/index.ts';
 import type { DesignSimulator } from '../../../sim/index.ts';
 import { Prng } from '../../../lib/index.ts';
-import { MsRing, firstLiveRow, layerMinRingWords, msMemoryPlan, msMinRingWords } from '../../../lib/engines/ms/index.ts';
+import { MsRing, msFirstLiveRow, msLayerMinRingWords, msMemoryPlan, msMinRingWords } from '../../../lib/engines/ms/index.ts';
 import type { MsConvShape, MsLayerPlan } from '../../../lib/engines/ms/index.ts';
 
 // Three small layers: same-shape 3x3 (ring = I + 2R), strided 3x3 that doubles
@@ -48,7 +48,7 @@ function playLayer(sim: DesignSimulator, l: MsLayerPlan, rng: Prng): bigint[] {
   sim.poke('live_bits_base', l.inBase);
   sim.poke('live_bits_to', l.inWords);
   for (let r = 0; r < l.hOut; r++) {
-    sim.poke('live_bits_from', firstLiveRow(r, l.shape.stride, l.shape.pad) * l.rowIn);
+    sim.poke('live_bits_from', msFirstLiveRow(r, l.shape.stride, l.shape.pad) * l.rowIn);
     for (let j = 0; j < l.rowOut; j++) {
       const word = randomWord(rng);
       out.push(word);
@@ -70,7 +70,7 @@ describe('the ring size from the row-liveness rule', () => {
     // 1x1 widening 4x: O + R_in.
     expect(msMinRingWords([{ ...same, cout: 32, k: 1, pad: 0 }])).toBe(256 + 8);
     // I = 18 words each; layer 1 peaks at r = 1: 18 + 2*6 - 1*3; layer 2 is O + R_in = 36 + 6.
-    expect(net.map((s) => layerMinRingWords(s))).toEqual([18 + 6, 27, 42]);
+    expect(net.map((s) => msLayerMinRingWords(s))).toEqual([18 + 6, 27, 42]);
     expect(msMinRingWords(net)).toBe(42);
   });
 
