@@ -9,6 +9,7 @@ import { Wire } from './state.ts';
 import type { ValueOf } from './value-of.ts';
 import { Data, UInt, registerAggregateWrapper, wrap } from './values.ts';
 
+/** A Bundle field that goes the other way (e.g. `ready` in a Decoupled). */
 export function Flipped<T extends HwType>(type: T): FlippedType<T> {
   return { kind: 'flip', type };
 }
@@ -18,6 +19,7 @@ const fieldTypeOf = (f: FieldSpec): HwType => (f.kind === 'flip' ? f.type : f);
 /** Member names of bundle values; a field may not shadow them. */
 const reserved = new Set(['ref', 'type', 'width', 'named', 'connect', 'fields', 'asUInt', 'constructor']);
 
+/** A Bundle type from named fields: `Bundle({ valid: Bool(), bits: UInt(8) })`. */
 export function Bundle<F extends Record<string, FieldSpec>>(fields: F): BundleType<F> {
   let width = 0;
   for (const [name, f] of Object.entries(fields)) {
@@ -34,6 +36,7 @@ export function Bundle<F extends Record<string, FieldSpec>>(fields: F): BundleTy
   return { kind: 'bundle', fields, width };
 }
 
+/** A Vec type: `Vec(4, UInt(8))` holds four bytes; index it with `.at(i)` (a number or a UInt). */
 export function Vec<T extends HwType>(length: number, element: T): VecType<T> {
   if (!Number.isInteger(length) || length < 1) {
     throw new HashiError(`Vec(${length}, ...) needs a positive integer length`, 'give the number of elements, at least 1', captureLocator(), 'bad-width');
@@ -76,6 +79,7 @@ export class BundleValue<F extends Record<string, FieldSpec> = Record<string, Fi
 
 /** A MixedVec value: `at(i)` is typed by element i's type. */
 export class MixedVecValue<E extends readonly HwType[] = readonly HwType[]> extends BundleValue {
+  /** Number of elements. */
   get length(): number {
     return (this.ref.type as MixedVecType<E>).elements.length;
   }
@@ -88,6 +92,7 @@ export class MixedVecValue<E extends readonly HwType[] = readonly HwType[]> exte
     return (this as unknown as Record<string, ValueOf<E[I]>>)[String(i)]!;
   }
 
+  /** The elements, each typed by its own element type. */
   toArray(): { [K in keyof E]: ValueOf<E[K]> } {
     return Array.from({ length: this.length }, (_, i) => this.at(i)) as { [K in keyof E]: ValueOf<E[K]> };
   }
@@ -101,6 +106,7 @@ export class MixedVecValue<E extends readonly HwType[] = readonly HwType[]> exte
 export class VecValue<T extends HwType = HwType> extends Data {
   private cache: Data[] | undefined;
 
+  /** Number of elements. */
   get length(): number {
     return (this.ref.type as VecType<T>).length;
   }
@@ -128,10 +134,12 @@ export class VecValue<T extends HwType = HwType> extends Data {
     return concatBits(this.toArray().reverse() as unknown as Data[]);
   }
 
+  /** The elements as an array (element 0 first). */
   toArray(): ValueOf<T>[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i));
   }
 
+  /** Iterate over the elements (element 0 first): `for (const x of vec)`. */
   [Symbol.iterator](): Iterator<ValueOf<T>> {
     return this.toArray()[Symbol.iterator]();
   }

@@ -30,6 +30,7 @@ function scoped<T>(clock: Clock | undefined, reset: Data | undefined, fn: () => 
   }
 }
 
+/** Registers, memories and instances made in `fn` use `clock` instead of the implicit clock. */
 export function withClock<T>(clock: Clock, fn: () => T): T {
   return scoped(clock, undefined, fn);
 }
@@ -39,6 +40,7 @@ export function withReset<T>(reset: Reset | Data, fn: () => T): T {
   return scoped(undefined, reset, fn);
 }
 
+/** Registers, memories and instances made in `fn` use this clock and reset (a Bool: synchronous; an AsyncReset: asynchronous). */
 export function withClockAndReset<T>(clock: Clock, reset: Reset | Data, fn: () => T): T {
   return scoped(clock, reset, fn);
 }

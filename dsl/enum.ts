@@ -21,6 +21,7 @@ export interface EnumValue<Names extends readonly string[] = readonly string[]> 
   connect(src: EnumValue<Names> | typeof DontCare): void;
 }
 
+/** What `Enum([...])` returns: its type, its names, and one value per state. */
 export type EnumOf<Names extends readonly string[]> = {
   /** The hardware type holding one of these states. */
   readonly type: EnumType<Names>;
@@ -28,6 +29,7 @@ export type EnumOf<Names extends readonly string[]> = {
   readonly names: Names;
 } & { readonly [K in Names[number]]: EnumValue<Names> };
 
+/** Named states encoded as UInt literals (state i is i), as wide as needed; a register of `E.type` accepts only E's states. */
 export function Enum<const Names extends readonly string[]>(names: Names): EnumOf<Names> {
   const loc = captureLocator();
   if (names.length === 0) throw new HashiError('an Enum needs at least one state', 'list the state names', loc, 'bad-argument');

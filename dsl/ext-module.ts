@@ -10,6 +10,7 @@ import type { IOValues, PortSpec } from './io.ts';
 import { captureLocator } from './locator.ts';
 import type { SourceLoc } from './locator.ts';
 
+/** What `defineExtModule` takes: name, parameters, ports and the Verilog source. */
 export interface ExtModuleSpec<P extends Params, S extends Record<string, PortSpec>> {
   /** FIRRTL name of the black box. */
   readonly name: string;
@@ -22,6 +23,7 @@ export interface ExtModuleSpec<P extends Params, S extends Record<string, PortSp
   readonly verilog?: { readonly inline: string; readonly fileName?: string } | { readonly file: string };
 }
 
+/** A black box definition (from `defineExtModule`), instantiated with `instance`. */
 export interface ExtModuleDef<P extends Params = Params, IO = unknown> {
   readonly kind: 'hashi.extmodule';
   readonly spec: ExtModuleSpec<P, Record<string, PortSpec>>;
@@ -31,12 +33,14 @@ export interface ExtModuleDef<P extends Params = Params, IO = unknown> {
   readonly io?: IO;
 }
 
+/** A black box: the ports of a Verilog module you provide inline or as a file; its parameters become Verilog parameters. */
 export function defineExtModule<P extends Params = Record<string, never>, S extends Record<string, PortSpec> = Record<string, PortSpec>>(
   spec: ExtModuleSpec<P, S>,
 ): ExtModuleDef<P, IOValues<S>> {
   return { kind: 'hashi.extmodule', spec: spec as unknown as ExtModuleSpec<P, Record<string, PortSpec>>, defaults: (spec.params ?? {}) as P, loc: captureLocator() };
 }
 
+/** True for a black box made by `defineExtModule`. */
 export function isExtModuleDef(x: unknown): x is ExtModuleDef {
   return typeof x === 'object' && x !== null && (x as ExtModuleDef).kind === 'hashi.extmodule';
 }

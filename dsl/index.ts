@@ -64,8 +64,13 @@ export { portsOf, portTreeOf } from './ports.ts';
 // Value types share their names with the type constructors, as in Chisel:
 // `UInt(8)` makes a type, `x: UInt` annotates a value.
 import type { Bool as BoolV, Clock as ClockV, Reset as ResetV, SInt as SIntV, UInt as UIntV } from './values.ts';
+/** A UInt value (the type of `x` in `x: UInt`); `UInt(8)` makes the hardware type. */
 export type UInt = UIntV;
+/** An SInt value; `SInt(8)` makes the hardware type. */
 export type SInt = SIntV;
+/** A Bool value; `Bool()` makes the hardware type. */
 export type Bool = BoolV;
+/** A Clock value; `Clock()` makes the hardware type. */
 export type Clock = ClockV;
+/** A reset value; `Reset()` / `AsyncReset()` make the hardware types. */
 export type Reset = ResetV;

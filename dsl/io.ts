@@ -13,18 +13,22 @@ import { wrap } from './values.ts';
 export type { ValueOf } from './value-of.ts';
 import type { ValueOf } from './value-of.ts';
 
+/** A port declaration: a direction and a type (from `Input` or `Output`). */
 export interface PortSpec<T extends HwType = HwType> {
   readonly dir: 'input' | 'output';
   readonly type: T;
 }
 
+/** An input port of the given type, for `IO({...})`. */
 export function Input<T extends HwType>(type: T): PortSpec<T> {
   return { dir: 'input', type };
 }
+/** An output port of the given type, for `IO({...})`. */
 export function Output<T extends HwType>(type: T): PortSpec<T> {
   return { dir: 'output', type };
 }
 
+/** The values `IO({...})` returns: one typed hardware value per port. */
 export type IOValues<S extends Record<string, PortSpec>> = { readonly [K in keyof S]: ValueOf<S[K]['type']> };
 
 /** Declare ports on the module being built; each field becomes one port. */

@@ -364,6 +364,7 @@ export interface ModuleIR {
   readonly ext?: ExtInfo;
 }
 
+/** An elaborated circuit (from `elaborate`): its modules, the top last. */
 export interface CircuitIR {
   readonly top: ModuleIR;
   /** Every module once, children before parents. */

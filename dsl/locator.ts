@@ -4,6 +4,7 @@
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A place in the user's TypeScript (file, line, column), as FIRRTL locators carry it. */
 export interface SourceLoc {
   readonly file: string; // relative to the project root when inside it
   readonly line: number;

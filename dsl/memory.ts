@@ -13,12 +13,14 @@ import { Bool, Data, UInt, wrap } from './values.ts';
 import { when } from './when.ts';
 import type { Scalar } from './values.ts';
 
+/** What a SyncReadMem read returns when the same address is written in that cycle. */
 export type ReadUnderWrite = 'undefined' | 'old' | 'new';
 
 function addressWidth(depth: number): number {
   return Math.max(1, Math.ceil(Math.log2(depth)));
 }
 
+/** A memory (`Mem` or `SyncReadMem`): read and write ports made with `.read(addr)` and `.write(addr, data)`. */
 export class MemValue<T extends GroundType> {
   /**
    * @param registerReads read-under-write 'old': the memory reads combinationally
@@ -31,10 +33,12 @@ export class MemValue<T extends GroundType> {
     private readonly registerReads = false,
   ) {}
 
+  /** Number of words. */
   get depth(): number {
     return this.mem.depth;
   }
 
+  /** Give the memory an explicit name in the FIRRTL and SystemVerilog. */
   named(name: string): this {
     this.mem.name = name;
     this.mem.nameSource = NameSource.Explicit;

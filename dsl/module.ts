@@ -24,6 +24,7 @@ export type { ParamValue, Params, ParamsInput, ParamsOf, ParamSpec } from './par
 // Parameter-dependent module names, declared bivariantly like `body` below.
 type NameOf<P> = { fn(p: P): string }['fn'];
 
+/** What `defineModule` takes: name, parameters with defaults, body, reset kind and implicit port names. */
 export interface ModuleSpec<S extends ParamSpec, IO> {
   /** Module name; a function of the parameters lets each parameterization choose its own. */
   readonly name: string | NameOf<ParamsOf<S>>;
@@ -47,6 +48,7 @@ export interface ModuleSpec<S extends ParamSpec, IO> {
   readonly resetName?: string;
 }
 
+/** A module definition: elaborate it, instantiate it (`instance`) or simulate it. */
 export interface ModuleDef<P extends Params = Params, IO = unknown> {
   readonly kind: 'hashi.module';
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -65,6 +67,7 @@ export type IOOf<D> = D extends ModuleDef<any, infer IO> ? IO : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModuleDef = ModuleDef<any, any>;
 
+/** A module with an implicit clock and reset, like Chisel's Module: `body(params)` builds it and returns its IO. */
 export function defineModule<S extends ParamSpec = Record<string, never>, IO = void>(spec: ModuleSpec<S, IO>): ModuleDef<ParamsOf<S>, IO> {
   return { kind: 'hashi.module', spec, defaults: defaultsOf(spec.params ?? {}) as ParamsOf<S>, loc: captureLocator() };
 }
@@ -83,6 +86,7 @@ function portName(chosen: string | undefined, fallback: string, loc: SourceLoc |
   return chosen;
 }
 
+/** True for a module made by `defineModule` or `defineRawModule`. */
 export function isModuleDef(x: unknown): x is ModuleDef {
   return typeof x === 'object' && x !== null && (x as ModuleDef).kind === 'hashi.module';
 }

@@ -5,6 +5,7 @@ import type { SourceLoc } from './locator.ts';
 
 /** A resolved parameter: a number, boolean, string (possibly one of a few choices) or a group of parameters. */
 export type ParamValue = number | boolean | string | { readonly [key: string]: ParamValue };
+/** A module's parameters: names to values. */
 export type Params = Record<string, ParamValue>;
 /** Parameters without groups (an external module's Verilog parameters). */
 export type FlatParams = Record<string, number | boolean | string>;
@@ -20,6 +21,7 @@ export interface Choice<T extends string = string> {
 
 /** What `params: {...}` of a module holds: default values, choices, and groups of them. */
 export type ParamSpecValue = number | boolean | string | Choice | { readonly [key: string]: ParamSpecValue };
+/** Parameters with their defaults (or choices), as `defineModule({ params })` takes them. */
 export type ParamSpec = Record<string, ParamSpecValue>;
 
 /** The parameter values a spec describes: a choice becomes the union of its strings, a group its own values. */
@@ -52,6 +54,7 @@ export function choiceList(c: Choice): string {
   return [...c.choices.map((x) => `'${x}'`), ...(c.orEndingWith ? [`a name ending in '${c.orEndingWith}'`] : [])].join(', ');
 }
 
+/** True for a parameter given as a choice of values. */
 export function isChoice(x: unknown): x is Choice {
   return typeof x === 'object' && x !== null && (x as Choice).kind === 'hashi.choice';
 }

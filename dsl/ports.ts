@@ -5,6 +5,7 @@ import type { ModuleIR } from './ir.ts';
 import type { HwType } from './types.ts';
 import { isMixedVec } from './types.ts';
 
+/** One flat port of the SystemVerilog: name, direction, width, kind. */
 export interface PortInfo {
   readonly name: string;
   readonly direction: 'input' | 'output';
@@ -13,6 +14,7 @@ export interface PortInfo {
   readonly kind: 'clock' | 'reset' | 'asyncReset' | 'data';
 }
 
+/** The flat ports of an elaborated module (names, directions, widths) as the SystemVerilog has them. */
 export function portsOf(m: ModuleIR): PortInfo[] {
   const out: PortInfo[] = [];
   const visit = (name: string, t: HwType, dir: 'input' | 'output'): void => {

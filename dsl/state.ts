@@ -10,6 +10,7 @@ import type { ValueOf } from './io.ts';
 import { Data, literalValue, makeLiteral, wrap } from './values.ts';
 import type { Scalar } from './values.ts';
 
+/** A combinational wire of the given type; drive it with `.connect` on every path (or DontCare). */
 export function Wire<T extends HwType>(type: T): ValueOf<T> {
   const b = builder('Wire');
   const w: WireIR = { kind: 'wire', id: b.newId(), name: b.tempName().replace(/T$/, 'W'), nameSource: NameSource.Temp, type, loc: captureLocator() };

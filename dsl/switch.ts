@@ -6,11 +6,13 @@ import type { Bool, SInt, UInt } from './values.ts';
 
 type Key = UInt | SInt | number | bigint;
 
+/** The chain `switchOn` returns: more `.is(...)` cases, then an optional `.otherwise(...)`. */
 export interface SwitchChain {
   is(keys: Key | readonly Key[], body: () => void): SwitchChain;
   otherwise(body: () => void): void;
 }
 
+/** Compare one value against constants, first match wins: `switchOn(op).is(0, ...).is([1, 2], ...).otherwise(...)`. */
 export function switchOn(value: UInt | SInt): SwitchChain {
   let chain: WhenChain | undefined;
   const matches = (keys: Key | readonly Key[]): Bool => {

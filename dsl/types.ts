@@ -36,8 +36,10 @@ export interface FlippedType<T extends HwType = HwType> {
   readonly kind: 'flip';
   readonly type: T;
 }
+/** A Bundle field: a hardware type, or `Flipped(type)` for the opposite direction. */
 export type FieldSpec = HwType | FlippedType;
 
+/** The type of a Bundle: named fields, each a type or `Flipped(type)`. */
 export interface BundleType<F extends Record<string, FieldSpec> = Record<string, FieldSpec>> {
   readonly kind: 'bundle';
   readonly fields: F;
@@ -45,6 +47,7 @@ export interface BundleType<F extends Record<string, FieldSpec> = Record<string,
   readonly width: number;
 }
 
+/** The type of a Vec: `length` elements of one type. */
 export interface VecType<T extends HwType = HwType> {
   readonly kind: 'vec';
   readonly length: number;
@@ -60,6 +63,7 @@ export interface MixedVecType<E extends readonly HwType[] = readonly HwType[]> e
   readonly elements: E;
 }
 
+/** Any hardware type: ground (UInt, SInt, Bool, Clock, resets), Bundle or Vec. */
 export type HwType = GroundType | BundleType | VecType;
 
 export function isMixedVec(t: HwType): t is MixedVecType {
@@ -75,23 +79,29 @@ function checkWidth(width: number, what: string): void {
   }
 }
 
+/** An unsigned integer type of `width` bits: `UInt(8)`. */
 export function UInt(width: number): UIntType {
   checkWidth(width, 'UInt');
   return { kind: 'uint', width };
 }
+/** A signed (two's complement) integer type of `width` bits: `SInt(8)`. */
 export function SInt(width: number): SIntType {
   checkWidth(width, 'SInt');
   return { kind: 'sint', width };
 }
+/** The 1-bit truth type: `Bool()`. */
 export function Bool(): BoolType {
   return { kind: 'uint', width: 1, bool: true };
 }
+/** The clock type, for ports and `withClock`. */
 export function Clock(): ClockType {
   return { kind: 'clock', width: 1 };
 }
+/** The synchronous reset type (a module's implicit reset). */
 export function Reset(): ResetType {
   return { kind: 'reset', width: 1 };
 }
+/** The asynchronous reset type: registers under it reset without waiting for a clock edge. */
 export function AsyncReset(): AsyncResetType {
   return { kind: 'asyncreset', width: 1 };
 }

@@ -6,10 +6,12 @@ import type { EnumType, EnumValue } from './enum.ts';
 
 type Unflip<S> = S extends FlippedType<infer T> ? T : S;
 
+/** The value of a Bundle type: one typed value per field. */
 export type BundleOf<F extends Record<string, FieldSpec>> = BundleValue<F> & {
   readonly [K in keyof F]: ValueOf<Unflip<F[K]> & HwType>;
 };
 
+/** The value class TypeScript infers for a hardware type (UInt for `UInt(8)`, a Vec value for `Vec(...)`, ...). */
 export type ValueOf<T extends HwType> = T extends BoolType
   ? Bool
   : T extends EnumType<infer Names>

@@ -11,6 +11,7 @@ import type { HwType, SIntType, UIntType } from './types.ts';
 import { MAX_WIDTH, describeType } from './types.ts';
 import { resultType, sintWidthOf, uintWidthOf } from './widths.ts';
 
+/** A JavaScript constant usable where a hardware value is expected (sized by the other operand). */
 export type Scalar = number | bigint | boolean;
 
 function fail(problem: string, hint: string, code: string): never {
@@ -24,25 +25,31 @@ export const DontCare: unique symbol = Symbol('DontCare');
 export abstract class Data {
   constructor(readonly ref: Operand) {}
 
+  /** The hardware type of this value. */
   get type(): HwType {
     return this.ref.type;
   }
 
+  /** Its width in bits (for aggregates: all leaves together). */
   get width(): number {
     return this.ref.type.width;
   }
 
   // A hardware value is not a JavaScript number or string: `a == 1`, `a > b`,
   // `a + 1` and `${a}` would compare or print the handle, never the hardware.
+  /** Refused: a hardware value has no JavaScript value until the circuit runs (an error naming your line). */
   valueOf(): never {
     return refusePrimitive(this, 'number');
   }
+  /** Refused, like valueOf: name a value with `.named()`, print it in simulation with `printf`. */
   toString(): string {
     return refusePrimitive(this, 'string');
   }
+  /** Refused, like valueOf. */
   [Symbol.toPrimitive](hint: string): never {
     return refusePrimitive(this, hint);
   }
+  /** Refused, like valueOf. */
   toJSON(): never {
     return refusePrimitive(this, 'json');
   }
@@ -241,52 +248,159 @@ abstract class Bits<Self extends Data> extends Data {
     return new Bool(node(op, this.ref, other));
   }
 
-  /** Sum, one bit wider than the wider operand: never overflows. */
+  /**
+   * Sum, one bit wider than the wider operand: never overflows.
+   * Width: max(wa, wb) + 1.
+   * @example
+   * ```ts
+   * a.add(b) // UInt(8) + UInt(8): UInt(9)
+   * ```
+   */
   add(b: Self | Scalar): Self {
     return this.binary(Op.add, b);
   }
-  /** Difference, one bit wider than the wider operand. */
+  /**
+   * Difference, one bit wider than the wider operand.
+   * Width: max(wa, wb) + 1.
+   * @example
+   * ```ts
+   * a.sub(1) // UInt(8): UInt(9); a UInt difference below 0 wraps
+   * ```
+   */
   sub(b: Self | Scalar): Self {
     return this.binary(Op.sub, b);
   }
-  /** Sum truncated to the wider operand's width (wraps around), explicitly. */
+  /**
+   * Sum truncated to the wider operand's width (wraps around), explicitly.
+   * Width: max(wa, wb).
+   * @example
+   * ```ts
+   * count.connect(count.addWrap(1)) // UInt(8): UInt(8), 255 + 1 = 0
+   * ```
+   */
   addWrap(b: Self | Scalar): Self {
     const sum = this.add(b);
     return this.make(truncate(sum.ref, sum.width - 1));
   }
-  /** Difference truncated to the wider operand's width (wraps around), explicitly. */
+  /**
+   * Difference truncated to the wider operand's width (wraps around), explicitly.
+   * Width: max(wa, wb).
+   * @example
+   * ```ts
+   * a.subWrap(1) // UInt(8): UInt(8), 0 - 1 = 255
+   * ```
+   */
   subWrap(b: Self | Scalar): Self {
     const diff = this.sub(b);
     return this.make(truncate(diff.ref, diff.width - 1));
   }
+  /**
+   * Product, as wide as both operands together: never overflows.
+   * Width: wa + wb.
+   * @example
+   * ```ts
+   * a.mul(b) // UInt(8) * UInt(4): UInt(12)
+   * ```
+   */
   mul(b: Self | Scalar): Self {
     return this.binary(Op.mul, b);
   }
+  /**
+   * Quotient, rounded toward zero (division by zero is undefined in FIRRTL).
+   * Width: wa for UInt; wa + 1 for SInt.
+   * @example
+   * ```ts
+   * a.div(3) // UInt(8): UInt(8)
+   * ```
+   */
   div(b: Self | Scalar): Self {
     return this.binary(Op.div, b);
   }
+  /**
+   * Remainder, with the sign of the dividend.
+   * Width: min(wa, wb).
+   * @example
+   * ```ts
+   * a.rem(b) // UInt(8) % UInt(3): UInt(3)
+   * ```
+   */
   rem(b: Self | Scalar): Self {
     return this.binary(Op.rem, b);
   }
+  /**
+   * Equal: a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * when(state.eq(2), () => ...)
+   * ```
+   */
   eq(b: Self | Scalar): Bool {
     return this.compare(Op.eq, b);
   }
+  /**
+   * Not equal: a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const busy = state.neq(0)
+   * ```
+   */
   neq(b: Self | Scalar): Bool {
     return this.compare(Op.neq, b);
   }
+  /**
+   * Less than (signed for SInt): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const small = a.lt(10)
+   * ```
+   */
   lt(b: Self | Scalar): Bool {
     return this.compare(Op.lt, b);
   }
+  /**
+   * Less than or equal (signed for SInt): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const inRange = a.leq(limit)
+   * ```
+   */
   leq(b: Self | Scalar): Bool {
     return this.compare(Op.leq, b);
   }
+  /**
+   * Greater than (signed for SInt): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const positive = s.gt(0)
+   * ```
+   */
   gt(b: Self | Scalar): Bool {
     return this.compare(Op.gt, b);
   }
+  /**
+   * Greater than or equal (signed for SInt): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const full = count.geq(depth)
+   * ```
+   */
   geq(b: Self | Scalar): Bool {
     return this.compare(Op.geq, b);
   }
-  /** Shift left by a constant: the result grows by n bits. */
+  /**
+   * Shift left by a constant: the result grows by n bits.
+   * Width: wa + n.
+   * @example
+   * ```ts
+   * a.shl(2) // UInt(8): UInt(10), a * 4
+   * ```
+   */
   shl(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shl(${n}): the shift must be a non-negative integer`, 'use shr for right shifts', 'bad-shift');
     if (this.width + n > MAX_WIDTH) {
@@ -294,129 +408,330 @@ abstract class Bits<Self extends Data> extends Data {
     }
     return this.make(node(Op.shl, this.ref, undefined, undefined, 1, n));
   }
-  /** Shift right by a constant: the low n bits are dropped. */
+  /**
+   * Shift right by a constant: the low n bits are dropped.
+   * Width: max(wa - n, 1).
+   * @example
+   * ```ts
+   * a.shr(2) // UInt(8): UInt(6)
+   * ```
+   */
   shr(n: number): Self {
     if (!Number.isInteger(n) || n < 0) fail(`shr(${n}): the shift must be a non-negative integer`, 'use shl for left shifts', 'bad-shift');
     if (n > MAX_WIDTH) fail(`shr(${n}): the shift must be at most ${MAX_WIDTH}`, 'a shift by the value\'s width or more leaves nothing; use a smaller amount', 'bad-shift');
     return this.make(node(Op.shr, this.ref, undefined, undefined, 1, n));
   }
-  /** Shift left by a hardware amount: grows by 2^amount.width - 1 bits. */
+  /**
+   * Shift left by a hardware amount: grows by 2^amount.width - 1 bits.
+   * Width: wa + 2^wamount - 1.
+   * @example
+   * ```ts
+   * a.dshl(n) // UInt(8) by UInt(3): UInt(15)
+   * ```
+   */
   dshl(amount: UInt): Self {
     if (amount.width > 16 || this.width + 2 ** amount.width - 1 > MAX_WIDTH) {
       fail(`dshl by a ${amount.width}-bit amount would make a ${this.width + 2 ** amount.width - 1}-bit value; widths are limited to ${MAX_WIDTH} bits`, 'narrow the shift amount first (.trunc)', 'bad-width');
     }
     return this.make(node(Op.dshl, this.ref, amount.ref));
   }
-  /** Shift right by a hardware amount (logical for UInt, arithmetic for SInt). */
+  /**
+   * Shift right by a hardware amount (logical for UInt, arithmetic for SInt).
+   * Width: wa.
+   * @example
+   * ```ts
+   * a.dshr(n) // UInt(8) by UInt(3): UInt(8)
+   * ```
+   */
   dshr(amount: UInt): Self {
     return this.make(node(Op.dshr, this.ref, amount.ref));
   }
-  /** The high `n` bits, as a UInt. */
+  /**
+   * The high `n` bits, as a UInt.
+   * Width: n.
+   * @example
+   * ```ts
+   * a.head(3) // UInt(8): UInt(3), bits 7..5
+   * ```
+   */
   head(n: number): UInt {
     checkBitIndex('head', this.width - 1, this.width - n, this.width);
     return new UInt(node(Op.head, this.ref, undefined, undefined, 1, n));
   }
-  /** Drop the high `n` bits (an explicit truncation), as a UInt. */
+  /**
+   * Drop the high `n` bits (an explicit truncation), as a UInt.
+   * Width: wa - n.
+   * @example
+   * ```ts
+   * a.tail(1) // UInt(9): UInt(8)
+   * ```
+   */
   tail(n: number): UInt {
     checkBitIndex('tail', this.width - n - 1, 0, this.width);
     return new UInt(node(Op.tail, this.ref, undefined, undefined, 1, n));
   }
-  /** Extend to at least `w` bits (zero- or sign-extension). */
+  /**
+   * Extend to at least `w` bits (zero- or sign-extension).
+   * Width: max(wa, w).
+   * @example
+   * ```ts
+   * a.pad(16) // UInt(8): UInt(16)
+   * ```
+   */
   pad(w: number): Self {
     if (!Number.isInteger(w) || w < 0 || w > MAX_WIDTH) fail(`pad(${w}): the width must be an integer from 0 to ${MAX_WIDTH}`, 'give the number of bits to extend to', 'bad-width');
     return this.make(node(Op.pad, this.ref, undefined, undefined, 1, w));
   }
-  /** Keep the low `w` bits, keeping the signedness: the explicit truncation. */
+  /**
+   * Keep the low `w` bits, keeping the signedness: the explicit truncation.
+   * Width: w.
+   * @example
+   * ```ts
+   * sum.trunc(8) // UInt(9): UInt(8)
+   * ```
+   */
   trunc(w: number): Self {
     if (!Number.isInteger(w) || w < 1) fail(`trunc(${w}): the width must be a positive integer`, `give the number of low bits to keep, from 1 to ${this.width}`, 'bad-width');
     return this.make(truncate(this.ref, w));
   }
-  /** Bits hi down to lo, as a UInt. */
+  /**
+   * Bits hi down to lo, as a UInt.
+   * Width: hi - lo + 1.
+   * @example
+   * ```ts
+   * word.bits(7, 4) // the high nibble of a byte: UInt(4)
+   * ```
+   */
   bits(hi: number, lo: number): UInt {
     checkBitIndex('bits', hi, lo, this.width);
     return new UInt(node(Op.bits, this.ref, undefined, undefined, 2, hi, lo));
   }
-  /** Bit i, as a Bool. */
+  /**
+   * Bit i (a constant index: TypeScript refuses a hardware one), as a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const sign = a.bit(7)
+   * ```
+   */
   bit(i: number): Bool {
     checkBitIndex('bit', i, i, this.width);
     return new Bool(node(Op.bits, this.ref, undefined, undefined, 2, i, i));
   }
-  /** Concatenation: this value in the high bits, `low` in the low bits. */
+  /**
+   * Concatenation: this value in the high bits, `low` in the low bits.
+   * Width: wa + wb.
+   * @example
+   * ```ts
+   * hi.cat(lo) // UInt(4), UInt(4): UInt(8)
+   * ```
+   */
   cat(low: Data): UInt {
     // firtool wants operands of one signedness; the result is raw bits anyway.
     const bits = (o: Operand): Operand => (o.type.kind === 'uint' ? o : node(Op.asUInt, o));
     return new UInt(node(Op.cat, bits(this.ref), bits(low.ref)));
   }
+  /**
+   * AND of all bits (true when every bit is 1): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const allOnes = a.andR()
+   * ```
+   */
   andR(): Bool {
     return new Bool(node(Op.andr, this.ref));
   }
+  /**
+   * OR of all bits (true when any bit is 1): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const nonzero = a.orR()
+   * ```
+   */
   orR(): Bool {
     return new Bool(node(Op.orr, this.ref));
   }
+  /**
+   * XOR of all bits (the parity: true for an odd number of 1s): a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const parity = a.xorR()
+   * ```
+   */
   xorR(): Bool {
     return new Bool(node(Op.xorr, this.ref));
   }
+  /**
+   * The same bits as a UInt.
+   * Width: wa.
+   * @example
+   * ```ts
+   * s.asUInt() // SInt(8): UInt(8)
+   * ```
+   */
   asUInt(): UInt {
     return new UInt(node(Op.asUInt, this.ref));
   }
+  /**
+   * The same bits as an SInt (two's complement).
+   * Width: wa.
+   * @example
+   * ```ts
+   * u.asSInt() // UInt(8): SInt(8)
+   * ```
+   */
   asSInt(): SInt {
     return new SInt(node(Op.asSInt, this.ref));
   }
 }
 
+/** An unsigned integer value (`UInt(w)`); `Bool` is its 1-bit kind. */
 export class UInt extends Bits<UInt> {
   protected make(ref: Operand): UInt {
     return new UInt(ref);
   }
+  /**
+   * Bitwise AND.
+   * Width: max(wa, wb).
+   * @example
+   * ```ts
+   * a.and(0x0f) // UInt(8): UInt(8)
+   * ```
+   */
   and(b: UInt | Scalar): UInt {
     return new UInt(node(Op.and, this.ref, operand(b, this.type)));
   }
+  /**
+   * Bitwise OR.
+   * Width: max(wa, wb).
+   * @example
+   * ```ts
+   * a.or(b)
+   * ```
+   */
   or(b: UInt | Scalar): UInt {
     return new UInt(node(Op.or, this.ref, operand(b, this.type)));
   }
+  /**
+   * Bitwise XOR.
+   * Width: max(wa, wb).
+   * @example
+   * ```ts
+   * a.xor(b)
+   * ```
+   */
   xor(b: UInt | Scalar): UInt {
     return new UInt(node(Op.xor, this.ref, operand(b, this.type)));
   }
+  /**
+   * Bitwise NOT.
+   * Width: wa.
+   * @example
+   * ```ts
+   * a.not() // UInt(8): UInt(8)
+   * ```
+   */
   not(): UInt {
     return new UInt(node(Op.not, this.ref));
   }
-  /** A 1-bit UInt as a Bool. */
+  /**
+   * A 1-bit UInt as a Bool (an error for any other width).
+   * Width: 1.
+   * @example
+   * ```ts
+   * const done = flag.asBool()
+   * ```
+   */
   asBool(): Bool {
     if (this.width !== 1) fail(`asBool() needs a 1-bit value, this one has ${this.width} bits`, 'take a bit with .bit(i), or compare (.orR(), .neq(0))', 'bad-width');
     return new Bool(this.ref);
   }
   /**
-   * A 1-bit UInt (a Bool) as an asynchronous reset, for `withReset` or a module's
-   * reset: an active-low reset input is `io.rst_n.not().asAsyncReset()`.
+   * A 1-bit UInt (a Bool) as an asynchronous reset, for `withReset` or `withClockAndReset`: an active-low reset input is `io.rst_n.not().asAsyncReset()`.
+   * Width: 1 (an AsyncReset).
+   * @example
+   * ```ts
+   * withClockAndReset(io.clk, io.rst_n.not().asAsyncReset(), () => { const r = RegInit(UInt(4), 0); })
+   * ```
    */
   asAsyncReset(): Reset {
     if (this.width !== 1) fail(`asAsyncReset() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i), or compare (.orR(), .neq(0))', 'bad-width');
     return new Reset(node(Op.asAsyncReset, this.ref));
   }
-  /** A 1-bit UInt used as a clock. */
+  /**
+   * A 1-bit UInt used as a clock (a derived or gated clock).
+   * Width: 1 (a Clock).
+   * @example
+   * ```ts
+   * withClock(divided.bit(0).asClock(), () => { ... })
+   * ```
+   */
   asClock(): Clock {
     if (this.width !== 1) fail(`asClock() needs a 1-bit value, this one has ${this.width} bits`, 'take one bit first with .bit(i)', 'bad-width');
     return new Clock(node(Op.asClock, this.ref));
   }
-  /** Zero-extend into an SInt one bit wider (value preserved). */
+  /**
+   * Zero-extend into an SInt one bit wider (value preserved).
+   * Width: wa + 1.
+   * @example
+   * ```ts
+   * u.toSInt() // UInt(8): SInt(9)
+   * ```
+   */
   toSInt(): SInt {
     return new SInt(node(Op.cvt, this.ref));
   }
 }
 
+/** A 1-bit UInt used as a truth value (`Bool()`); its and/or/xor/not stay Bools. */
 export class Bool extends UInt {
   protected override make(ref: Operand): UInt {
     return new UInt(ref);
   }
+  /**
+   * Logical AND of two Bools.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * when(io.valid.and(io.ready), () => ...)
+   * ```
+   */
   override and(b: Bool | boolean): Bool {
     return asBool(super.and(b));
   }
+  /**
+   * Logical OR of two Bools.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const stall = full.or(busy)
+   * ```
+   */
   override or(b: Bool | boolean): Bool {
     return asBool(super.or(b));
   }
+  /**
+   * Logical XOR of two Bools.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * const changed = now.xor(before)
+   * ```
+   */
   override xor(b: Bool | boolean): Bool {
     return asBool(super.xor(b));
   }
+  /**
+   * Logical NOT of a Bool.
+   * Width: 1 (a Bool).
+   * @example
+   * ```ts
+   * lit.connect(lit.not())
+   * ```
+   */
   override not(): Bool {
     return asBool(super.not());
   }
@@ -426,32 +741,72 @@ function asBool(v: UInt): Bool {
   return new Bool(v.ref);
 }
 
+/** A signed (two's complement) integer value (`SInt(w)`). */
 export class SInt extends Bits<SInt> {
   protected make(ref: Operand): SInt {
     return new SInt(ref);
   }
-  /** Bitwise complement, keeping the type (as Chisel's `~` on SInt). */
+  /**
+   * Bitwise complement, keeping the type (as Chisel's `~` on SInt).
+   * Width: wa.
+   * @example
+   * ```ts
+   * s.not() // SInt(8): SInt(8)
+   * ```
+   */
   not(): SInt {
     return new SInt(node(Op.asSInt, node(Op.not, this.ref)));
   }
-  /** Negation, one bit wider. */
+  /**
+   * Negation, one bit wider (never overflows).
+   * Width: wa + 1.
+   * @example
+   * ```ts
+   * s.neg() // SInt(8): SInt(9)
+   * ```
+   */
   neg(): SInt {
     return new SInt(node(Op.neg, this.ref));
   }
 }
 
+/** A clock value (a port of type `Clock()`, or `x.asClock()`). */
 export class Clock extends Data {
+  /**
+   * The clock as a 1-bit UInt.
+   * Width: 1.
+   * @example
+   * ```ts
+   * const level = io.clk.asUInt()
+   * ```
+   */
   asUInt(): UInt {
     return new UInt(node(Op.asUInt, this.ref));
   }
 }
+/** A reset value: synchronous (`Reset()`) or asynchronous (`AsyncReset()`, `x.asAsyncReset()`). */
 export class Reset extends Data {
+  /**
+   * The reset as a 1-bit UInt.
+   * Width: 1.
+   * @example
+   * ```ts
+   * const inReset = reset.asUInt().asBool()
+   * ```
+   */
   asUInt(): UInt {
     return new UInt(node(Op.asUInt, this.ref));
   }
 }
 
-/** `cond ? a : b` in hardware; both sides must have the same kind. */
+/**
+ * `cond ? a : b` in hardware; both sides must have the same kind (UInt, SInt or Bool).
+ * Width: max(wa, wb).
+ * @example
+ * ```ts
+ * io.out.connect(mux(io.sel, io.a, io.b)) // UInt(4), UInt(8): UInt(8)
+ * ```
+ */
 export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Scalar): T {
   if (cond.type.kind !== 'uint' || cond.width !== 1) fail(`the condition of mux must be a Bool, got ${cond.width} bits`, 'compare it first (.eq, .orR, ...)', 'bad-condition');
   const like = a instanceof Data ? a.type : b instanceof Data ? b.type : { kind: 'uint' as const, width: 1 };
@@ -462,14 +817,28 @@ export function mux<T extends UInt | SInt>(cond: Bool, a: T | Scalar, b: T | Sca
   return (a instanceof Bool && b instanceof Bool ? new Bool(out) : wrap(out)) as T;
 }
 
-/** A UInt constant: `U(5)` is as wide as needed, `U(5, 8)` is 8 bits. */
+/**
+ * A UInt constant: `U(5)` is as wide as needed, `U(5, 8)` is 8 bits.
+ * Width: `width`, else the fewest bits that hold the value (at least 1).
+ * @example
+ * ```ts
+ * U(5) // UInt(3); U(5, 8) // UInt(8)
+ * ```
+ */
 export function U(value: number | bigint, width?: number): UInt {
   const v = literalValue(value);
   checkWidthArg('U', width);
   return new UInt(makeLiteral(v, { kind: 'uint', width: width ?? uintWidthOf(v < 0n ? 0n : v) }));
 }
 
-/** An SInt constant: `S(-3)` is as wide as needed, `S(-3, 8)` is 8 bits. */
+/**
+ * An SInt constant: `S(-3)` is as wide as needed, `S(-3, 8)` is 8 bits.
+ * Width: `width`, else the fewest bits that hold the value in two's complement.
+ * @example
+ * ```ts
+ * S(-3) // SInt(3); S(-3, 8) // SInt(8)
+ * ```
+ */
 export function S(value: number | bigint, width?: number): SInt {
   const v = literalValue(value);
   checkWidthArg('S', width);
@@ -482,7 +851,14 @@ function checkWidthArg(what: string, width: number | undefined): void {
   }
 }
 
-/** A Bool constant. */
+/**
+ * A Bool constant.
+ * Width: 1.
+ * @example
+ * ```ts
+ * io.ready.connect(B(true))
+ * ```
+ */
 export function B(value: boolean): Bool {
   return new Bool(makeLiteral(value ? 1n : 0n, { kind: 'uint', width: 1, bool: true } as UIntType));
 }

@@ -5,6 +5,7 @@ import type { Stmt, When } from './ir.ts';
 import { captureLocator } from './locator.ts';
 import type { Bool } from './values.ts';
 
+/** The chain `when` returns: `.elsewhen(cond, body)` and `.otherwise(body)`. */
 export interface WhenChain {
   elsewhen(cond: Bool, body: () => void): WhenChain;
   otherwise(body: () => void): void;
@@ -58,6 +59,7 @@ function chain(stmt: When, root: When, block: Stmt[]): WhenChain {
   };
 }
 
+/** Conditional connection: connects inside `body` take effect only while `cond` holds; chain `.elsewhen(...)` and `.otherwise(...)`. */
 export function when(cond: Bool, body: () => void): WhenChain {
   checkCond(cond, 'when');
   const b = builder('when');

@@ -7,18 +7,22 @@ import { ByteOut } from './bytes.ts';
 import { ModuleNames } from './names.ts';
 import type { TextSink } from './sink.ts';
 
+/** The FIRRTL spec version hashi writes. */
 export const FIRRTL_VERSION = '6.0.0';
 
+/** What `emitFirrtl` wrote (statement count). */
 export interface EmitStats {
   /** FIRRTL statements written (declarations, connects, whens, ...). */
   statements: number;
 }
 
+/** Options of `emitFirrtl` (verification statements on or off). */
 export interface EmitOptions {
   /** Write printf/assert/assume/cover/stop (default true; synthesis flows such as Yosys leave them out). */
   readonly verification?: boolean;
 }
 
+/** Write an elaborated circuit as FIRRTL text into `sink`. */
 export function emitFirrtl(circuit: CircuitIR, sink: TextSink, opts: EmitOptions = {}): EmitStats {
   const verification = opts.verification ?? true;
   const stats: EmitStats = { statements: 0 };

@@ -2,10 +2,12 @@
 // batches them into large writes, so no output is ever held whole in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
+/** Where emitted text goes (`FileSink`, `StringSink`). */
 export interface TextSink {
   write(text: string): void;
 }
 
+/** Emitted text written to a file, buffered. */
 export class FileSink implements TextSink {
   private readonly fd: number;
   private parts: string[] = [];
@@ -16,6 +18,7 @@ export class FileSink implements TextSink {
     this.fd = openSync(path, 'w');
   }
 
+  /** Append text to the file. */
   write(text: string): void {
     this.parts.push(text);
     this.size += text.length;
@@ -37,6 +40,7 @@ export class FileSink implements TextSink {
     this.size = 0;
   }
 
+  /** Flush and close the file. */
   close(): void {
     this.flush();
     closeSync(this.fd);
@@ -44,8 +48,10 @@ export class FileSink implements TextSink {
 }
 
 /** Collects text in memory; for tests and small circuits. */
+/** Emitted text kept in memory (`toString()`). */
 export class StringSink implements TextSink {
   private readonly parts: string[] = [];
+  /** Append text. */
   write(text: string): void {
     this.parts.push(text);
   }

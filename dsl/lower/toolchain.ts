@@ -14,6 +14,7 @@ export interface Firtool {
 
 let found: Firtool | undefined;
 
+/** The firtool binary hashi runs and its version ($HASHI_FIRTOOL, else the pinned install). */
 export function findFirtool(): Firtool {
   if (found) return found;
   const override = process.env.HASHI_FIRTOOL;

@@ -19,6 +19,7 @@ import type { PortInfo } from '../ports.ts';
  * reject; no automatic local variables, which Yosys rejects.
  */
 const portable = ['locationInfoStyle=wrapInAtSquareBracket', 'disallowLocalVariables', 'disallowPackedArrays'];
+/** The lowerings `emitVerilog` and `hashi emit --target` offer, with what each is for. */
 export const verilogTargets = {
   default: { loweringOptions: portable, verification: true, about: 'read by Verilator, Icarus Verilog and Yosys (no packed arrays, no local variables)' },
   verilator: {
@@ -29,8 +30,10 @@ export const verilogTargets = {
   // Yosys 0.23 cannot parse firtool's `assert(...) else $error(...)`; synthesis needs no simulation checks.
   yosys: { loweringOptions: portable, verification: false, about: 'default without assert/assume/cover/printf (for synthesis with Yosys)' },
 } as const;
+/** A name in `verilogTargets`: `default`, `verilator` or `yosys`. */
 export type VerilogTarget = keyof typeof verilogTargets;
 
+/** Options of `emitVerilog`: output folder, target and extra firtool options. */
 export interface VerilogOptions {
   /** Output folder; FIRRTL and SystemVerilog land here. */
   readonly outDir: string;
@@ -43,6 +46,7 @@ export interface VerilogOptions {
   readonly firtoolOptions?: readonly string[];
 }
 
+/** What `emitVerilog` wrote: the FIRRTL, the SystemVerilog files in order, the ports and firtool's version and time. */
 export interface VerilogOutput {
   readonly top: string;
   readonly firPath: string;

@@ -12,7 +12,9 @@ import { when } from '../when.ts';
 import { HashiError } from '../errors.ts';
 import { captureLocator } from '../locator.ts';
 
+/** The type of `Valid(T)`: valid and bits. */
 export type ValidType<T extends HwType> = BundleType<{ valid: ReturnType<typeof Bool>; bits: T }>;
+/** The type of `Decoupled(T)`: valid, ready (flipped) and bits. */
 export type DecoupledType<T extends HwType> = BundleType<{ valid: ReturnType<typeof Bool>; ready: FlippedType<ReturnType<typeof Bool>>; bits: T }>;
 
 /** `bits` qualified by `valid`. */
@@ -25,6 +27,7 @@ export function Decoupled<T extends HwType>(bits: T): DecoupledType<T> {
   return Bundle({ valid: Bool(), ready: Flipped(Bool()), bits });
 }
 
+/** Options of `Stream`: `alwaysReady` gives a Valid (no back-pressure) instead of a Decoupled. */
 export interface StreamOptions {
   /** The consumer always accepts: no `ready` wire, so the stream is a Valid (Amaranth's always_ready). */
   readonly alwaysReady?: boolean;

@@ -26,6 +26,7 @@ export function ShiftRegister<V extends Data>(x: V, n: number, enable?: Bool): V
   return out;
 }
 
+/** What `Counter(n)` returns: its value, `inc()` and the wrap flag. */
 export interface CounterHandle {
   /** The current count, 0 to n-1. */
   readonly value: UIntValue;
