@@ -16,7 +16,7 @@ import {
   msRowFlags,
   msSumCounts,
 } from '../../../lib/engines/ms/index.ts';
-import type { MsConvShape, MsEngineParams, MsLayer, MsMap } from '../../../lib/engines/ms/index.ts';
+import type { MsConvShape, MsEngineParams, MsLayer } from '../../../lib/engines/ms/index.ts';
 import { idle, loadDescriptors, loadProgram, readRing, runLayers, writeInput } from '../../../designs/ms-testbench.ts';
 import type { EngineSim } from '../../../designs/ms-testbench.ts';
 
@@ -117,7 +117,6 @@ describe('MsEngine in Verilator', () => {
   });
 });
 
-export type { MsMap };
 
 describe('MsEngine with a ring one output row below the minimum', () => {
   // The layer that sets the minimum, and a ring one of its output rows smaller.
