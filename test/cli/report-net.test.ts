@@ -128,19 +128,19 @@ describe('hashi report net', () => {
 
   it('bad parameters are one-line errors before any Yosys run', () => {
     const blocks = cli('report', 'net', 'designs/mobilenetv2.ts', '--param', 'blocks=99');
-    expect(blocks.status).toBe(1);
+    expect(blocks.status).toBe(2);
     expect(blocks.stderr).toMatch(/^error: designs\/mobilenetv2.ts: bad parameters \(blocks=99\): .*blocks must be 0 \.\. 17/m);
     const unknown = cli('report', 'net', 'designs/mobilenetv2.ts', '--param', 'depth=3');
-    expect(unknown.status).toBe(1);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown parameter 'depth'; the parameters are: alpha/);
     const sweep = cli('report', 'sweep', 'designs/mobilenetv2.ts', '--sparsity', '0,1.5');
-    expect(sweep.status).toBe(1);
+    expect(sweep.status).toBe(2);
     expect(sweep.stderr).toMatch(/--sparsity: '1.5' is not a sparsity in \[0, 1\)/);
     const swept = cli('report', 'sweep', 'designs/mobilenetv2.ts', '--param', 'sparsity=0.5');
-    expect(swept.status).toBe(1);
+    expect(swept.status).toBe(2);
     expect(swept.stderr).toMatch(/--param sparsity is swept/);
     const notNet = cli('report', 'net', 'designs/counter.ts');
-    expect(notNet.status).toBe(1);
+    expect(notNet.status).toBe(2);
     expect(notNet.stderr).toMatch(/exports no mobileNetV2FromParams/);
   }, 600_000);
 });

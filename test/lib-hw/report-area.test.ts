@@ -29,6 +29,6 @@ describe('hashi report area', () => {
 
   it('rejects an unknown parameter', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(await main(['report', 'area', 'designs/po2-pointwise.ts', '--param', 'nope=1'])).toBe(1);
+    expect(await main(['report', 'area', 'designs/po2-pointwise.ts', '--param', 'nope=1'])).toBe(2);
   });
 });
