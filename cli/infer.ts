@@ -28,6 +28,7 @@ function number(v: string, name: string, ok: (n: number) => boolean, range: stri
 export async function inferCommand(model: string, o: InferCliOptions): Promise<void> {
   if (o.inputs === undefined) throw new UsageError('--inputs FILE.npy is required: float32 NCHW images, shape (N, C, H, W)');
   if (!INFER_FORMS.includes(o.form as InferForm)) throw new UsageError(`--form must be one of ${INFER_FORMS.join(', ')}, got '${o.form}'`);
+  if (o.form === 'unrolled') throw new UsageError("--form unrolled: the graph's unrolled hardener is not in this build yet; use --form streaming");
   const lineBuffer = o.lineBuffer === 'registers' || o.lineBuffer === 'memory' ? o.lineBuffer : undefined;
   if (lineBuffer === undefined) throw new UsageError(`--line-buffer must be registers or memory, got '${o.lineBuffer}'`);
   const weightBits = number(o.weightBits, 'weight-bits', (n) => Number.isInteger(n) && n >= 2 && n <= 31, 'an integer from 2 to 31');

@@ -1,5 +1,6 @@
-// Streams images through the simulation of a graph's streaming form (designs/cnn.ts `cnnModule`:
-// `in` = Stream(Vec(C)) pixels, `out` = Valid(Vec(C')) output pixels) and collects the outputs.
+// Drives simulations of a graph's hardened forms and collects the outputs: the streaming form
+// (designs/cnn.ts `cnnModule`: `in` = Stream(Vec(C)) pixels, `out` = Valid(Vec(C')) output
+// pixels) and the unrolled form (`cnnUnrolledModule`: the whole HWC tensor in and out, combinational).
 import type { FixedTensor } from '../../golden/tensor.ts';
 
 /** What the runner needs of a loaded simulation of `cnnModule` (sim/'s DesignSimulator is one). */
@@ -54,4 +55,20 @@ export function streamThrough(sim: NetSimulator, images: readonly FixedTensor[],
     }
   }
   throw new Error(`streamThrough: ${got.length / io.out.bits.length} of ${want} output pixels after ${limit} cycles (${k} of ${pixels.length} input pixels taken)`);
+}
+
+/** What the runner needs of a loaded simulation of `cnnUnrolledModule`. */
+export interface UnrolledNetSimulator {
+  readonly io: { readonly in: readonly PortLike[]; readonly out: readonly PortLike[] };
+  close(): void;
+}
+
+/** Applies each image to the unrolled net (combinational: one image per evaluation) and reads the whole output tensor. */
+export function evaluateUnrolled(sim: UnrolledNetSimulator, images: readonly FixedTensor[]): StreamRun {
+  const outputs = images.map((t) => {
+    if (t.data.length !== sim.io.in.length) throw new RangeError(`evaluateUnrolled: an image of ${t.data.length} values, the net takes ${sim.io.in.length}`);
+    t.data.forEach((v, i) => sim.io.in[i]!.poke(v));
+    return sim.io.out.map((p) => BigInt(p.peek()));
+  });
+  return { outputs, cycles: images.length };
 }

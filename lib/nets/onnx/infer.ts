@@ -6,12 +6,13 @@ import type { FixedTensor } from '../../golden/tensor.ts';
 import { graphGolden } from '../graph-golden.ts';
 import { decodeOnnx, OnnxImportError, readOnnxBytes } from './decode.ts';
 import type { Graph } from '../graph.ts';
-import { streamThrough, type NetSimulator } from './drive.ts';
+import { evaluateUnrolled, streamThrough, type NetSimulator, type StreamRun, type UnrolledNetSimulator } from './drive.ts';
 import { importOnnx, outputToOnnxOrder, quantizeInput, type ImportedOnnx, type OnnxImportOptions } from './import.ts';
 import { referenceRuntimeAvailable, runOnnxRuntime } from './reference.ts';
 
-export type InferForm = 'streaming';
-export const INFER_FORMS: readonly InferForm[] = ['streaming'];
+/** 'streaming': one pixel per cycle through every layer; 'unrolled': the paper's form, every layer over the whole map, combinational (small nets only). */
+export type InferForm = 'streaming' | 'unrolled';
+export const INFER_FORMS: readonly InferForm[] = ['streaming', 'unrolled'];
 
 export interface InferOptions extends OnnxImportOptions {
   /**
@@ -19,6 +20,8 @@ export interface InferOptions extends OnnxImportOptions {
    * designs/cnn.ts and sim/, so lib/ stays free of both: `(g) => simulate(cnnModule(g, o))`).
    */
   readonly simulate: (g: Graph) => Promise<NetSimulator>;
+  /** The same for the unrolled form (`(g) => simulate(cnnUnrolledModule(g))`); needed for form 'unrolled'. */
+  readonly simulateUnrolled?: (g: Graph) => Promise<UnrolledNetSimulator>;
   readonly form?: InferForm;
   /** Compare with ONNX Runtime (default: when onnxruntime-node is installed). */
   readonly reference?: boolean;
@@ -37,7 +40,7 @@ export interface InferResult {
   readonly mismatches: number;
   /** Output values compared (inputs x outputs). */
   readonly compared: number;
-  /** Cycles per input at full rate: total cycles of the back-to-back run / inputs. */
+  /** Cycles per input: streaming, the back-to-back run's cycles / inputs; unrolled, 1 (combinational). */
   readonly cyclesPerInput: number;
 }
 
@@ -70,20 +73,32 @@ export async function inferOnnx(modelPath: string, inputs: readonly Float32Array
     reference = (await runOnnxRuntime(bytes, inputs, [1, C, H, W])).outputs.map((y) => [...y]);
   }
 
-  say('building the hardened net (elaborate, firtool, Verilator)');
-  const sim = await o.simulate(imported.graph);
-  let outputs: number[][];
-  let cycles: number;
-  try {
-    const outT = imported.info.tensors.get(imported.graph.output)!;
-    const [H, W] = outT.shape;
-    say(`simulating ${inputs.length} input${inputs.length === 1 ? '' : 's'} back to back`);
-    const run = streamThrough(sim, quantized, H * W);
-    cycles = run.cycles;
-    outputs = run.outputs.map((data) => outputToOnnxOrder(imported, { shape: outT.shape, fmt: outT.fmt, data }));
-  } finally {
-    sim.close();
+  const form = o.form ?? 'streaming';
+  const outT = imported.info.tensors.get(imported.graph.output)!;
+  say(`building the hardened net, ${form} form (elaborate, firtool, Verilator)`);
+  let run: StreamRun;
+  if (form === 'unrolled') {
+    const build = o.simulateUnrolled ?? ((): never => {
+      throw new RangeError('inferOnnx: form unrolled needs the simulateUnrolled option');
+    });
+    const sim = await build(imported.graph);
+    try {
+      say(`evaluating ${inputs.length} input${inputs.length === 1 ? '' : 's'}`);
+      run = evaluateUnrolled(sim, quantized);
+    } finally {
+      sim.close();
+    }
+  } else {
+    const sim = await o.simulate(imported.graph);
+    try {
+      say(`simulating ${inputs.length} input${inputs.length === 1 ? '' : 's'} back to back`);
+      run = streamThrough(sim, quantized, outT.shape[0] * outT.shape[1]);
+    } finally {
+      sim.close();
+    }
   }
+  const outputs = run.outputs.map((data) => outputToOnnxOrder(imported, { shape: outT.shape, fmt: outT.fmt, data }));
+  const cycles = run.cycles;
   let mismatches = 0;
   outputs.forEach((y, i) =>
     y.forEach((v, k) => {
