@@ -70,3 +70,5 @@ export * from './nets/families.ts';
 export * from './nets/graph-cost.ts';
 export * from './nets/family-report.ts';
 export * from './engines/ms/index.ts';
+export * from './nets/onnx/index.ts';
+export * from './util/npy.ts';
