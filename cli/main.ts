@@ -107,7 +107,7 @@ function program(): Command {
     .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
     .option('--json', 'also print the report as JSON (last line)')
     .option('--no-gates', 'skip synthesis: adders and adder bits only (fast)')
-    .option('--no-cache', 'ignore and do not write .cache/report-net')
+    .option('--no-cache', 'ignore and do not write the report-net cache (report-net/ in the cache folder: see hashi doctor)')
     .option('--area-mm2 <mm2>', "area of one copy, for the paper's throughput model of this net")
     .action(async (file: string, opts: { top?: string; param: string[]; json?: boolean; gates?: boolean; cache?: boolean; areaMm2?: string }) => {
       if (file.toLowerCase().endsWith('.onnx')) {
@@ -129,7 +129,7 @@ function program(): Command {
     .option('-o, --out <dir>', 'output folder', 'build/sweep')
     .option('--json', 'also print the result as JSON (last line)')
     .option('--no-gates', 'skip synthesis: adders and adder bits only (fast)')
-    .option('--no-cache', 'ignore and do not write .cache/report-net')
+    .option('--no-cache', 'ignore and do not write the report-net cache (report-net/ in the cache folder: see hashi doctor)')
     .action(async (file: string, opts: { top?: string; param: string[]; sparsity?: string; actBits?: string; out?: string; json?: boolean; gates?: boolean; cache?: boolean }) => {
       const { reportSweepCommand } = await import('./report-sweep.ts');
       await reportSweepCommand(file, opts);

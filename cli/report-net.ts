@@ -35,6 +35,7 @@ import {
   type ThroughputAssumptions,
   type ThroughputEstimate,
 } from '../lib/index.ts';
+import { cacheDir as hashiCacheDir } from '../scripts/paths.mjs';
 import { loadDesign, parseParams } from './load-design.ts';
 import { status } from './status.ts';
 import { UsageError } from './usage-error.ts';
@@ -312,14 +313,14 @@ function totals(pre: StatReport, top: string): { adders: number; adder_bits: num
 export interface AreaOptions {
   /** Run synth -flatten for the gate count (default true). */
   readonly gates?: boolean;
-  /** Cache folder (default .cache/report-net); null: no cache. */
+  /** Cache folder (default report-net/ in hashi's cache folder, see scripts/paths.mjs); null: no cache. */
   readonly cacheDir?: string | null;
 }
 
 /** Elaborate `def`, lower it for Yosys and measure it (or take the figures from the cache). */
 export async function measureModule(def: ModuleDef, opts: AreaOptions = {}): Promise<LayerArea & { cached: boolean; seconds: number }> {
   const wantGates = opts.gates ?? true;
-  const cacheDir = opts.cacheDir === undefined ? resolve('.cache/report-net') : opts.cacheDir;
+  const cacheDir = opts.cacheDir === undefined ? join(hashiCacheDir(), 'report-net') : opts.cacheDir;
   const circuit = elaborate(def, {});
   const dir = mkdtempSync(join(tmpdir(), 'hashi-net-'));
   try {

@@ -58,7 +58,7 @@ export function diagnose() {
     tool('C++ compiler', process.env.CXX || 'g++', ['--version'], /(\d+\.\d+\.\d+)/, `${setup}, or apt-get install -y g++ (or set CXX)`),
     tool('make', 'make', ['--version'], /Make (\S+)/, `${setup}, or apt-get install -y make`),
     nodeHeaders(),
-    tool('yosys', 'yosys', ['-V'], /Yosys (\S+)/, `${setup}, or apt-get install -y yosys (needed by \`hashi report\`)`),
+    tool('yosys', process.env.HASHI_YOSYS || 'yosys', ['-V'], /Yosys (\S+)/, `${setup}, or apt-get install -y yosys, or set HASHI_YOSYS (needed by \`hashi report\`)`),
     tool('iverilog', 'iverilog', ['-V'], /version (\S+)/, `${setup}, or apt-get install -y iverilog (to check the SystemVerilog with Icarus)`),
     tool('ccache', 'ccache', ['--version'], /version (\S+)/, 'optional: apt-get install -y ccache speeds up rebuilding simulation models', true),
   ];
