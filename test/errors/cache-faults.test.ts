@@ -3,7 +3,7 @@
 // with a one-line notice; a lock left empty, by a dead process or by one that
 // stopped touching it is taken over in seconds; a build killed half-way leaves
 // nothing that breaks the next one.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -99,6 +99,18 @@ describe('a damaged model addon is rebuilt, never loaded', () => {
       expect(await run(file)).toMatchObject({ acc: 42, cached: true });
     });
   }
+
+  it('a new process given a truncated addon rebuilds it with a notice (it does not die of SIGBUS)', async () => {
+    truncated(addonOf(key), Math.floor(statSync(addonOf(key)).size / 2));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fixture('build-child.ts'), file], {
+      cwd: path.join(import.meta.dirname, '..', '..'),
+      encoding: 'utf8',
+      env: { ...process.env, HASHI_SIM_CACHE: cache },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/hashi sim: cached models\/\w+ is damaged \(model\.node is \d+ bytes, \d+ when it was built\); rebuilding it/);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ key, cached: false, acc: 42 });
+  });
 
   it('an entry of an older hashi (empty marker) is checked structurally, then gets its hash', async () => {
     writeFileSync(marker(key), '');
