@@ -1,177 +1,92 @@
-// `hashi demo`, the main job: a HaShiFlex MobileNetV2 end to end.
-//  1. Two torchvision-style state dicts as safetensors files: task A, and task B
-//     with the same feature extractor and a new classifier (a transfer-learned task).
-//  2. Import task A (BN folded, Po2), elaborate HaShiFlex, lower it with firtool,
-//     build the Verilator model.
-//  3. Write task A's classifier through the NPU's weight port, stream a batch of
-//     images, check every score bit for bit against the golden model.
-//  4. Write task B's classifier through the same port: new scores, checked too.
-//  5. Emit HaShiFlex from task B's file: the SystemVerilog is byte-identical.
-//  6. Area and throughput report.
-import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { elaborate, emitVerilog } from '../dsl/index.ts';
-import { HaShiFlex, hashiFlexBuild, hashiFlexDefaults, hashiFlexGolden, type HaShiFlexParams } from '../designs/hashiflex.ts';
-import { classifyFlex, writeClassifier, type FlexRun } from '../designs/testbench.ts';
-import { svDigest, type SvDigest } from '../designs/sv-digest.ts';
-import {
-  Prng,
-  importMobileNetV2,
-  importedFixedClassifier,
-  qformat,
-  randomMobileNetV2StateDict,
-  randomTensor,
-  readSafetensorsFile,
-  writeSafetensorsFile,
-  type FixedClassifier,
-  type FixedTensor,
-} from '../lib/index.ts';
-import { simToolchain, simulate, type DesignSimulator } from '../sim/index.ts';
+// `hashi demo`, the main job: trained MobileNetV2s (train/weights, no Python needed)
+// classifying real digits in simulated hardware, checked image by image against the
+// integer reference that train/ committed. The work is designs/digits-demo.ts.
+//  1. HaShiFlex (hardened extractor + NPU) built in Verilator; task A's classifier written
+//     through the NPU's weight port; the whole test split of task A (digits 0-4).
+//  2. Task B's classifier (digits 5-9, transfer-learned on A's frozen extractor) written
+//     through the same port: task B's test split, same simulator, no rebuild; the
+//     SystemVerilog emitted from task B's file is byte-identical.
+//  3. HaShiFix with task A's classifier hardened: task A's test split.
+//  4. Area and throughput report.
+import { relative } from 'node:path';
+import { runDigitsDemo, type DigitsDemoResult, type TaskRun } from '../designs/digits-demo.ts';
+import { readDigitsReference, renderDigit, trainedFile } from '../designs/trained-digits.ts';
 import { demoReport } from './demo-report.ts';
 import { status } from './status.ts';
 
 export interface DemoOptions {
-  /** Inverted residual blocks (of 17) in the extractor. */
-  readonly blocks: number;
-  readonly resolution: number;
-  readonly images: number;
+  /** Test images per task (default: all of the split). */
+  readonly images?: number;
   readonly out: string;
+  /** Also simulate HaShiFix (a second Verilator build). */
+  readonly fix: boolean;
+  /** Print one JSON object last on stdout. */
+  readonly json: boolean;
 }
 
-export const demoDefaults: DemoOptions = { blocks: 7, resolution: 32, images: 4, out: 'build/demo' };
+export const demoDefaults: DemoOptions = { out: 'build/demo', fix: true, json: false };
 
-const say = (s = ''): void => console.log(s);
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
-/** Run `work` under a terminal status line; print how long it took. */
-async function step<T>(what: string, work: () => T | Promise<T>): Promise<T> {
-  const clear = status(what);
+function taskLine(name: string, r: TaskRun): string {
+  return `${name}: ${r.images} test images, accuracy ${pct(r.accuracy)} in simulation, ${pct(r.referenceAccuracy)} in the integer reference; ${r.scoreMismatches === 0 ? 'every score equal, image by image' : `${r.scoreMismatches} images differ`}`;
+}
+
+export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> {
+  // With --json, the human-readable lines go to stderr so stdout holds only the JSON object.
+  const say = (s = ''): void => void (o.json ? process.stderr : process.stdout).write(`${s}\n`);
+  const ref = readDigitsReference();
+  const c = ref.config;
+  say(`hashi demo: MobileNetV2 alpha ${c.alpha} at ${c.resolution} x ${c.resolution} (${c.blocks} of 17 blocks), trained on scikit-learn's digits (train/, seed ${c.seed}):`);
+  say(`  Po2 weights W${c.weightBits}, Q3.5 activations, ${c.sparsity * 100} % sparse; task A = digits 0-4, task B = digits 5-9 (A's extractor frozen, new classifier)`);
+  say(`  weights: ${relative(process.cwd(), trainedFile('A'))}, ${relative(process.cwd(), trainedFile('B'))}`);
   const t0 = performance.now();
-  try {
-    return await work();
-  } finally {
-    clear();
-    say(`  ${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
-}
-
-/** simulate() with a status line per stage; the Verilator build shows its own steps on a terminal. */
-async function buildModel(p: HaShiFlexParams, outDir: string): Promise<DesignSimulator> {
   let clear = (): void => {};
-  const t0 = performance.now();
-  const times: string[] = [];
-  let since = t0;
-  const lap = (label: string): void => {
-    const now = performance.now();
-    times.push(`${label} ${((now - since) / 1000).toFixed(1)} s`);
-    since = now;
-  };
+  let r: DigitsDemoResult;
   try {
-    return await simulate(HaShiFlex, p, {
-      outDir,
-      onPhase: (phase) => {
+    r = await runDigitsDemo({
+      out: o.out,
+      ...(o.images !== undefined ? { limit: o.images } : {}),
+      fix: o.fix,
+      onStep: (what) => {
         clear();
-        if (phase === 'elaborating') clear = status('elaborating HaShiFlex');
-        if (phase === 'lowering') {
-          lap('elaborate');
-          clear = status('lowering with firtool');
-        }
-        if (phase === 'building') {
-          lap('firtool');
-          clear = () => {};
-        }
+        say(`  [${((performance.now() - t0) / 1000).toFixed(0)} s] ${what}`);
+        clear = status(what);
       },
     });
   } finally {
     clear();
-    lap('Verilator model');
-    say(`  build: ${times.join(', ')}`);
   }
-}
-
-function writeTaskFiles(p: HaShiFlexParams, out: string): { a: string; b: string } {
-  const shape = { alpha: p.alpha, resolution: p.resolution, classes: p.classes };
-  const a = randomMobileNetV2StateDict({ ...shape, seed: p.seed });
-  const other = randomMobileNetV2StateDict({ ...shape, seed: p.seed + 1 });
-  const b = new Map(a);
-  for (const key of ['classifier.1.weight', 'classifier.1.bias']) b.set(key, other.get(key)!);
-  const files = { a: join(out, 'taskA.safetensors'), b: join(out, 'taskB.safetensors') };
-  writeSafetensorsFile(files.a, a, { task: 'A' });
-  writeSafetensorsFile(files.b, b, { task: 'B (task A with a new classifier)' });
-  return files;
-}
-
-function checkScores(run: FlexRun, golden: readonly bigint[][], task: string): void {
-  const bad = golden.flatMap((g, i) => g.map((v, o) => (run.scores[i]?.[o] === v ? null : `image ${i} class ${o}: simulated ${run.scores[i]?.[o]}, golden ${v}`))).filter((x) => x !== null);
-  if (run.scores.length !== golden.length || bad.length > 0) {
-    throw new Error(`hashi demo: task ${task}: the simulated scores differ from the golden model:\n  ${bad.slice(0, 5).join('\n  ')}`);
+  say(`  built HaShiFlex in ${r.buildSeconds.flex.toFixed(0)} s${r.buildSeconds.fix !== undefined ? `, HaShiFix in ${r.buildSeconds.fix.toFixed(0)} s` : ''}`);
+  say('  a few test digits of task A (HaShiFlex):');
+  const shown = [0, 1, 2, 3, 4, 5].filter((i) => i < r.flexA.images);
+  const art = shown.map((i) => renderDigit(ref.A.pixels[i]!));
+  for (let y = 0; y < 8; y++) say(`    ${art.map((a) => a[y]).join('   ')}`);
+  say(`    ${shown.map((i) => `true ${r.flexA.labels[i]} pred ${r.flexA.predictions[i]}`.padEnd(16)).join('   ')}`);
+  say(`  ${taskLine('HaShiFlex, task A', r.flexA)}`);
+  say(`  ${taskLine(`HaShiFlex, task B (classifier rewritten: ${r.classifierWords} words through the weight port, same simulator)`, r.flexB)}`);
+  say(`  SystemVerilog emitted from task B's file: ${r.svIdentical ? 'byte-identical' : 'DIFFERENT'} (sha256 ${r.svSha256.slice(0, 16)})`);
+  if (r.fixA) say(`  ${taskLine("HaShiFix, task A's classifier hardened (Po2)", r.fixA)}`);
+  say(`  FP32 model (before quantization and pruning), task A: ${pct(r.fp32AccuracyA)}`);
+  demoReport({ p: r.flexParams, net: r.flexNet, verilog: r.flexVerilog, runs: r.flexRunA, say });
+  const bad = [r.flexA, r.flexB, ...(r.fixA ? [r.fixA] : [])].filter((t) => t.scoreMismatches > 0);
+  if (o.json) {
+    const out = {
+      images: r.flexA.images + r.flexB.images,
+      images_a: r.flexA.images,
+      images_b: r.flexB.images,
+      accuracy_a: r.flexA.accuracy,
+      accuracy_b: r.flexB.accuracy,
+      reference_accuracy_a: r.flexA.referenceAccuracy,
+      reference_accuracy_b: r.flexB.referenceAccuracy,
+      score_mismatches: r.flexA.scoreMismatches + r.flexB.scoreMismatches,
+      ...(r.fixA ? { fix_accuracy_a: r.fixA.accuracy, fix_reference_accuracy_a: r.fixA.referenceAccuracy, fix_score_mismatches: r.fixA.scoreMismatches } : {}),
+      fp32_accuracy_a: r.fp32AccuracyA,
+      sv_identical: r.svIdentical,
+      build_seconds: r.buildSeconds,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   }
-}
-
-function printScores(run: FlexRun, fmtFrac: number): void {
-  run.scores.forEach((s, i) => {
-    const best = s.reduce((b, v, o) => (v > s[b]! ? o : b), 0);
-    const shown = s.map((v) => (Number(v) / 2 ** fmtFrac).toFixed(2).padStart(6)).join(' ');
-    say(`    image ${i}: class ${best}  scores ${shown}`);
-  });
-}
-
-const short = (d: SvDigest): string => `${d.sha256.slice(0, 16)} (${d.files} files, ${d.bytes} bytes)`;
-
-export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> {
-  mkdirSync(o.out, { recursive: true });
-  // Memory line buffers: the SRAM form a chip would use, and less C++ for Verilator than shift registers.
-  const p: HaShiFlexParams = { ...hashiFlexDefaults, alpha: 0.35, resolution: o.resolution, blocks: o.blocks, sparsity: 0.6, classes: 10, lanes: 4, seed: 1, lineBuffer: 'memory' };
-  say(`hashi demo: HaShiFlex, MobileNetV2 alpha ${p.alpha} at ${p.resolution} x ${p.resolution} (${p.blocks} of 17 blocks, line buffers in memories), ${p.sparsity * 100} % sparse, ${p.classes} classes on a ${p.lanes}-lane NPU`);
-  const files = await step('weights: two torchvision state dicts written as safetensors', () => writeTaskFiles(p, o.out));
-  say(`    ${relative(process.cwd(), files.a)}, ${relative(process.cwd(), files.b)}`);
-  const pa: HaShiFlexParams = { ...p, weights: files.a };
-  const build = await step('import task A (fold BN, quantize to Po2)', () => hashiFlexBuild(pa));
-  const net = build.net;
-  const sim = await buildModel(pa, join(o.out, 'hashiflex'));
-  try {
-    const tools = await simToolchain();
-    const v = sim.verilog;
-    say(`    firtool ${v.firtoolVersion}, ${tools.verilatorVersion}; model ${sim.buildInfo.cached ? 'from the build cache' : 'compiled'}`);
-    say(`    FIRRTL ${relative(process.cwd(), v.firPath)}: ${v.firStatements} statements; SystemVerilog: ${v.svFiles.length} files in ${relative(process.cwd(), join(o.out, 'hashiflex', 'sv'))}`);
-    const npuFile = (n: string) => n === 'HaShiFlex.sv' || n.startsWith('Npu_');
-    const hardenedA = svDigest(v.svFiles, (n) => !npuFile(n));
-
-    const rng = new Prng(2026);
-    const images = Array.from({ length: o.images }, () => randomTensor(rng, net.inputShape, net.act, 0.1));
-    const classifierA = importedFixedClassifier(build.imported!.classifier, net.features);
-    sim.poke('in_valid', 0);
-    sim.poke('wWrite_valid', 0);
-    sim.reset(2);
-
-    say(`  task A: classifier written through the NPU's weight port (${writeClassifier(sim, classifierA.weights)} cycles)`);
-    const goldenA = await step(`golden model, ${o.images} images`, () => images.map((im) => hashiFlexGolden(p, build, classifierA.weights, im).scores));
-    const runA = await step(`simulate ${o.images} images back to back`, () => classifyFlex(sim, images, p.classes));
-    checkScores(runA, goldenA, 'A');
-    say(`    all ${o.images * p.classes} scores equal the golden model's, bit for bit (Q${p.outInt}.${p.outFrac}):`);
-    printScores(runA, p.outFrac);
-
-    const classifierB = await step('import task B', () => importedFixedClassifier(importMobileNetV2(readSafetensorsFile(files.b).tensors, { alpha: p.alpha, resolution: p.resolution, classes: p.classes, weightBits: p.weightBits, sparsity: p.sparsity, classifierFormat: qformat(p.wInt, p.wFrac) }).classifier, net.features));
-    say(`  task B: new classifier written through the same port (${writeClassifier(sim, classifierB.weights)} cycles), same simulator, no rebuild`);
-    const goldenB = images.map((im) => hashiFlexGolden(p, build, classifierB.weights, im).scores);
-    const runB = await step(`simulate the same ${o.images} images`, () => classifyFlex(sim, images, p.classes));
-    checkScores(runB, goldenB, 'B');
-    say(`    all ${o.images * p.classes} scores equal the golden model's for task B:`);
-    printScores(runB, p.outFrac);
-    const changed = runB.scores.flat().filter((s, i) => s !== runA.scores.flat()[i]).length;
-    say(`    ${changed} of ${o.images * p.classes} scores changed`);
-
-    const vB = await step('emit HaShiFlex from task B\'s file', async () => emitVerilog(elaborate(HaShiFlex, { ...p, weights: files.b }), { outDir: join(o.out, 'hashiflex-taskB'), target: 'verilator' /* as simulate() lowered task A */ }));
-    const hardenedB = svDigest(vB.svFiles, (n) => !npuFile(n));
-    const wholeA = svDigest(v.svFiles);
-    const wholeB = svDigest(vB.svFiles);
-    say(`    hardened part (all SV but the NPU and the top): A ${short(hardenedA)}`);
-    say(`                                                    B ${short(hardenedB)}`);
-    say(`    whole chip: A ${wholeA.sha256.slice(0, 16)}, B ${wholeB.sha256.slice(0, 16)}`);
-    if (hardenedA.sha256 !== hardenedB.sha256 || wholeA.sha256 !== wholeB.sha256) throw new Error('hashi demo: task B changed the SystemVerilog; HaShiFlex must take a new classifier as data');
-    say('    byte-identical: the new task is data in the NPU, not a new chip');
-
-    demoReport({ p, net, verilog: v, runs: runA, say });
-  } finally {
-    sim.close();
-  }
+  if (bad.length > 0 || !r.svIdentical) throw new Error(`hashi demo: the simulation disagrees with the integer reference (${bad.map((t) => `task ${t.task}`).join(', ') || 'SystemVerilog changed with task B'})`);
 }

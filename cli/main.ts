@@ -67,19 +67,16 @@ function program(): Command {
 
   cli
     .command('demo')
-    .description('the main job: a HaShiFlex MobileNetV2 built, simulated bit-exact against its golden model, re-targeted through the NPU weight port; area and throughput report')
-    .option('--blocks <n>', 'inverted residual blocks of 17 in the extractor', '7')
-    .option('--resolution <n>', 'input resolution H = W', '32')
-    .option('--images <n>', 'images per batch', '4')
+    .description("the main job: trained MobileNetV2s (train/weights) classify digits in HaShiFlex and HaShiFix, simulated in Verilator, image by image equal to the integer reference; task B's classifier through the NPU weight port; area and throughput report")
+    .option('--images <n>', 'test images per task (default: the whole test split)')
+    .option('--no-fix', 'skip HaShiFix (its own Verilator build)')
+    .option('--json', 'print one JSON object last on stdout (the rest goes to stderr)')
     .option('-o, --out <dir>', 'output folder', 'build/demo')
-    .action(async (o: { blocks: string; resolution: string; images: string; out: string }) => {
+    .action(async (o: { images?: string; fix: boolean; json?: boolean; out: string }) => {
       const { demoCommand } = await import('./demo.ts');
-      const int = (v: string, name: string, min: number, max: number): number => {
-        const n = Number(v);
-        if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${v}'`);
-        return n;
-      };
-      await demoCommand({ blocks: int(o.blocks, 'blocks', 0, 17), resolution: int(o.resolution, 'resolution', 8, 224), images: int(o.images, 'images', 2, 64), out: o.out });
+      const n = o.images === undefined ? undefined : Number(o.images);
+      if (n !== undefined && (!Number.isSafeInteger(n) || n < 1)) throw new UsageError(`--images must be a positive integer, got '${o.images}'`);
+      await demoCommand({ ...(n !== undefined ? { images: n } : {}), out: o.out, fix: o.fix, json: o.json === true });
     });
 
   cli
@@ -99,6 +96,15 @@ function program(): Command {
     });
 
   const report = cli.command('report').description('reports on a design');
+  report
+    .command('accuracy')
+    .description('accuracy of the trained digits networks (train/results/sweep.json from npm run train -- --sweep): Table 5, Fig. 5a with hardened adders, Fig. 6 analogues')
+    .option('--json', 'print the report as one JSON object last on stdout')
+    .option('-o, --out <dir>', 'write accuracy.json and the SVG plots there')
+    .action(async (opts: { json?: boolean; out?: string }) => {
+      const { reportAccuracyCommand } = await import('./report-accuracy.ts');
+      reportAccuracyCommand(opts);
+    });
   report
     .command('net')
     .description('per-layer adders, adder bits and Yosys gates of a MobileNetV2 design, and its throughput model; --json: the report as JSON, last on stdout')

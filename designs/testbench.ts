@@ -82,3 +82,15 @@ export function classifyFlex(sim: DesignSimulator, images: readonly FixedTensor[
   });
   return { scores, done };
 }
+
+/** Stream images through HaShiFix and collect each image's `classes` scores (one valid cycle per image). */
+export function classifyFix(sim: DesignSimulator, images: readonly FixedTensor[], classes: number): bigint[][] {
+  const scores: bigint[][] = [];
+  streamImages(sim, images, {
+    sample: () => {
+      if (sim.peek('scores_valid') === 1) scores.push(Array.from({ length: classes }, (_, i) => BigInt(sim.peek(`scores_bits_${i}`))));
+      return scores.length === images.length;
+    },
+  });
+  return scores;
+}

@@ -72,3 +72,4 @@ export * from './nets/family-report.ts';
 export * from './engines/ms/index.ts';
 export * from './nets/onnx/index.ts';
 export * from './util/npy.ts';
+export * from './nets/tree-adders.ts';

@@ -42,9 +42,19 @@ def main() -> None:
     ap.add_argument("--out", default="weights", help="folder for the safetensors, ONNX and reference files (default train/weights)")
     ap.add_argument("--quick", action="store_true", help="one epoch per phase (the test's smoke run)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sweep", action="store_true", help="the accuracy tables instead (results/sweep.json; npx hashi report accuracy shows them)")
     a = ap.parse_args()
     s = QUICK if a.quick else Schedule()
     s = Schedule(**{**s.__dict__, "seed": a.seed})
+    if a.sweep:
+        from .sweep import sweep, write
+
+        out = "results/sweep-quick.json" if a.quick else "results/sweep.json"
+        os.makedirs("results", exist_ok=True)
+        log(f"hashi train --sweep: Table 5, Fig. 5a and Fig. 6 analogues on the digits -> train/{out}")
+        write(out, sweep(DEMO, s))
+        log(f"  wrote train/{out}")
+        return
     os.makedirs(a.out, exist_ok=True)
     t0 = time.time()
     log(f"hashi train: MobileNetV2 alpha {DEMO.alpha}, {DEMO.resolution} x {DEMO.resolution}, {DEMO.blocks} blocks, {DEMO.head_channels} features; digits, task A = 0-4, task B = 5-9")

@@ -33,12 +33,13 @@ def task(name: str, test: bool) -> tuple[np.ndarray, np.ndarray]:
     return x[keep], y[keep] - digits_of[0]
 
 
-def raw_images(pixels: np.ndarray, resolution: int) -> np.ndarray:
-    """Q3.5 raw values, N x 3 x R x R (NCHW), int64."""
+def raw_images(pixels: np.ndarray, resolution: int, frac: int = 5) -> np.ndarray:
+    """Raw values with `frac` fraction bits (default Q3.5: 4 p - 32; fewer bits floor), N x 3 x R x R (NCHW), int64."""
     f = resolution // 8
     if f * 8 != resolution:
         raise ValueError(f"resolution must be a multiple of 8, got {resolution}")
     raw = 4 * pixels - 32
+    raw = raw << (frac - 5) if frac >= 5 else raw >> (5 - frac)
     up = raw.repeat(f, axis=1).repeat(f, axis=2)
     return np.repeat(up[:, None, :, :], 3, axis=1).astype(np.int64)
 

@@ -83,9 +83,8 @@ class TaskResult:
     history: list = field(default_factory=list)
 
 
-def train_extractor(cfg: NetConfig, s: Schedule, sparsity: float | None = None, progress=log) -> TaskResult:
-    """Task A: FP32, then QAT, then incremental pruning to `sparsity` (default the schedule's last step)."""
-    gen = deterministic(s.seed)
+def train_fp32(cfg: NetConfig, s: Schedule, gen: torch.Generator, progress=log) -> TaskResult:
+    """Task A in FP32 (BN on batch statistics)."""
     x, y = data.tensors("A", False, cfg.resolution)
     xt, yt = data.tensors("A", True, cfg.resolution)
     model = MobileNetV2(cfg)
@@ -94,16 +93,36 @@ def train_extractor(cfg: NetConfig, s: Schedule, sparsity: float | None = None, 
     epochs(model, model.parameters(), x, y, s.fp32_epochs, s.lr, gen, "FP32 training, task A")
     fp32 = float_accuracy(model, xt, yt)
     progress(f"  FP32 test accuracy, task A: {fp32:.4f}")
+    return TaskResult(model, fp32)
+
+
+def quantize_aware(model: MobileNetV2, s: Schedule, gen: torch.Generator) -> None:
+    """Switch to the hardware's numbers (model.cfg's formats) and fine-tune."""
+    x, y = data.tensors("A", False, model.cfg.resolution)
     model.mode = "qat"
     set_train(model)
-    epochs(model, [p for p in model.parameters() if p.requires_grad], x, y, s.qat_epochs, s.lr / 4, gen, f"QAT (W{cfg.weight_bits}, {cfg.act})")
+    epochs(model, [p for p in model.parameters() if p.requires_grad], x, y, s.qat_epochs, s.lr / 4, gen, f"QAT (W{model.cfg.weight_bits}, {model.cfg.act})")
+    model.eval()
+
+
+def prune_step(model: MobileNetV2, sparsity: float, s: Schedule, gen: torch.Generator) -> None:
+    """Prune to `sparsity` (from the current masks up), then retrain."""
+    x, y = data.tensors("A", False, model.cfg.resolution)
+    apply_pruning(model, sparsity)
+    set_train(model)
+    epochs(model, [p for p in model.parameters() if p.requires_grad], x, y, s.prune_epochs, s.lr / 4, gen, f"pruned to {sparsity:.0%}, retrained")
+    model.eval()
+
+
+def train_extractor(cfg: NetConfig, s: Schedule, sparsity: float | None = None, progress=log) -> TaskResult:
+    """Task A: FP32, then QAT, then incremental pruning to `sparsity` (default the schedule's last step)."""
+    gen = deterministic(s.seed)
+    res = train_fp32(cfg, s, gen, progress)
+    quantize_aware(res.model, s, gen)
     steps = s.prune_steps if sparsity is None else tuple(t for t in s.prune_steps if t < sparsity) + ((sparsity,) if sparsity > 0 else ())
     for t in steps:
-        apply_pruning(model, t)
-        set_train(model)
-        epochs(model, [p for p in model.parameters() if p.requires_grad], x, y, s.prune_epochs, s.lr / 4, gen, f"pruned to {t:.0%}, retrained")
-    model.eval()
-    return TaskResult(model, fp32)
+        prune_step(res.model, t, s, gen)
+    return res
 
 
 def transfer(model: MobileNetV2, task: str, s: Schedule, classes: int) -> torch.nn.Linear:
@@ -131,7 +150,7 @@ def integer_accuracy(sd, cfg: NetConfig, sparsity: float, task: str, form: str =
     """Test accuracy of the integer-exact network (the hardware's numbers) and its predictions."""
     px, y = data.task(task, True)
     net = IntegerNet(sd, cfg, sparsity)
-    feats = net.features(data.raw_images(px, cfg.resolution))
+    feats = net.features(data.raw_images(px, cfg.resolution, cfg.act.frac))
     scores = net.npu_scores(feats) if form == "npu" else net.po2_scores(feats)
     pred = predictions(scores)
     return float((pred == y).mean()), pred
