@@ -1,7 +1,7 @@
 // `hashi doctor`: what hashi finds on this machine, where, and what is missing
 // (with the fix). Plain JS with no dependencies, like the bootstrap it mirrors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { cacheDir, firtoolPath, isSourceCheckout, packageRoot, pinnedFirtoolVersion } from './paths.mjs';
 
@@ -62,6 +62,7 @@ export function diagnose() {
     tool('iverilog', 'iverilog', ['-V'], /version (\S+)/, `${setup}, or apt-get install -y iverilog (to check the SystemVerilog with Icarus)`),
     tool('ccache', 'ccache', ['--version'], /version (\S+)/, 'optional: apt-get install -y ccache speeds up rebuilding simulation models', true),
   ];
+  if (isSourceCheckout) findings.push(builtPackage());
   if (!firtoolVersion && !process.env.HASHI_FIRTOOL) {
     findings.push(tool('mvn', 'mvn', ['--version'], /Maven (\d[\w.]*)/, 'apt-get install -y maven (the setup fetches firtool with it)'));
   }
@@ -76,4 +77,12 @@ function nodeHeaders() {
   return dir
     ? { name: 'Node headers', status: 'ok', where: dir }
     : { name: 'Node headers', status: 'missing', fix: "install Node with its headers (include/node/node_api.h), or set HASHI_NODE_INCLUDE" };
+}
+
+/** In the checkout: whether dist/ (what a project that installs this folder by path loads) is built. @returns {Finding} */
+function builtPackage() {
+  const entry = join(packageRoot, 'dist', 'dsl', 'index.js');
+  return existsSync(entry)
+    ? { name: 'built package', status: 'ok', where: join(packageRoot, 'dist'), version: `built ${statSync(entry).mtime.toISOString().slice(0, 16).replace('T', ' ')}` }
+    : { name: 'built package', status: 'optional', where: join(packageRoot, 'dist'), fix: 'npm run build: needed only by projects that install this checkout by path (npm pack builds it by itself)' };
 }
