@@ -62,7 +62,7 @@ const cases: CliCase[] = [
   { family: 'options', name: 'an unknown command', args: () => ['emitt', 'designs/counter.ts'], exit: 2, message: /unknown command 'emitt'/ },
   { family: 'options', name: 'a missing argument', args: () => ['emit'], exit: 2, message: /missing required argument/ },
   { family: 'options', name: '--top naming nothing', args: () => ['emit', 'designs/counter.ts', '--top', 'Nope'], exit: 2, message: /has no module 'Nope'/ },
-  { family: 'options', name: 'demo --blocks out of range', args: () => ['demo', '--blocks', '99'], exit: 2, message: /--blocks must be an integer from 0 to 17/ },
+  { family: 'options', name: 'demo --images not a number', args: () => ['demo', '--images', 'abc', '-o', out()], exit: 2, message: /--images must be a positive integer, got 'abc'/ },
 
   // Output folder and tools.
   { family: 'output and tools', name: '-o below a file', args: () => { writeFileSync(join(dir, 'afile'), ''); return ['emit', 'designs/counter.ts', '-o', join(dir, 'afile', 'sub')]; }, exit: 2, message: /cannot use '.*afile\/sub' as the output folder: a file is in the way/ },
