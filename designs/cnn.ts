@@ -11,6 +11,7 @@ import {
   familySpec,
   formatWidth,
   graphStreamingHw,
+  graphUnrolledHw,
   inferGraph,
   qformat,
   randomGraphParams,
@@ -39,6 +40,24 @@ function cnnPorts(g: Graph, o: GraphStreamingOptions) {
 /** A module hardening `g` (streaming form). */
 export function cnnModule(g: Graph, o: GraphStreamingOptions & { readonly name?: string } = {}) {
   return defineModule({ name: o.name ?? `Cnn_${g.name.replace(/[^A-Za-z0-9_]/g, '_')}`, body: () => cnnPorts(g, o) });
+}
+
+/** A module hardening `g` unrolled (the paper's form, small nets only): the whole input tensor (HWC) in, the output tensor out, combinationally. */
+export function cnnUnrolledModule(g: Graph, o: { readonly name?: string } = {}) {
+  const out = tensorInfo(inferGraph(g), g.output);
+  const [H, W, C] = g.input.shape;
+  return defineModule({
+    name: o.name ?? `CnnUnrolled_${g.name.replace(/[^A-Za-z0-9_]/g, '_')}`,
+    body: () => {
+      const io = IO({
+        in: Input(Vec(H * W * C, SInt(formatWidth(g.input.fmt)))),
+        out: Output(Vec(out.shape[0] * out.shape[1] * out.shape[2], SInt(formatWidth(out.fmt)))),
+      });
+      const y = graphUnrolledHw(g, { shape: g.input.shape, fmt: g.input.fmt, data: io.in.toArray() });
+      y.data.forEach((v, i) => io.out.at(i).connect(v));
+      return io;
+    },
+  });
 }
 
 export const cnnDefaults = {

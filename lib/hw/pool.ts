@@ -124,14 +124,14 @@ function avgHalfEvenHw(sum: SIntValue, range: readonly [bigint, bigint], count: 
 }
 
 /** Global average pooling, H x W x C -> 1 x 1 x C (as golden globalAvgPool). */
-export function globalAvgPoolHw(x: HwTensor, out: QFormat, sat: Saturation = 'full'): HwTensor {
+export function globalAvgPoolHw(x: HwTensor, out: QFormat, sat: Saturation = 'full', rounding: RoundingMode = 'floor'): HwTensor {
   const [H, W, C] = x.shape;
   const data: SIntValue[] = [];
   for (let c = 0; c < C; c++) {
     const terms = [];
     for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) terms.push({ x: x.data[hwcIndex(x.shape, y, xx, c)] as SIntValue, w: po2(1, 0) });
     const sum = po2AdderTree(terms, { act: x.fmt, accFrac: x.fmt.frac, mode: EXACT });
-    data.push(avgFromSumHw(sum.out, sum.range, H * W, x.fmt.frac, out, sat));
+    data.push(avgFromSumHw(sum.out, sum.range, H * W, x.fmt.frac, out, sat, rounding));
   }
   return { shape: [1, 1, C], fmt: out, data };
 }
