@@ -107,8 +107,8 @@ function program(): Command {
     });
   report
     .command('net')
-    .description('per-layer adders, adder bits and Yosys gates of a MobileNetV2 design, and its throughput model; --json: the report as JSON, last on stdout')
-    .argument('<design.ts>', 'design file exporting mobileNetV2FromParams, e.g. designs/mobilenetv2.ts; or a QDQ .onnx model (per conv layer: adders, adder bits, gates of its streaming form)')
+    .description('per-layer adders, adder bits and Yosys gates of a streaming network (a MobileNetV2 design file, a built-in family or a QDQ .onnx model), and its throughput model; --json: the report as JSON, last on stdout')
+    .argument('<design.ts|family|model.onnx>', 'design file exporting mobileNetV2FromParams (e.g. designs/mobilenetv2.ts); a family: mobilenet-v1, mobilenet-v2, resnet18, resnet34, resnet50, vgg11, vgg16 (parameters of designs/cnn.ts); or a QDQ .onnx model (per conv layer: adders, adder bits, gates of its streaming form)')
     .option('--top <name>', 'module to elaborate when the file exports several')
     .option('--param <key=value>', 'set a generator parameter (repeatable)', collect, [])
     .option('--json', 'also print the report as JSON (last line)')

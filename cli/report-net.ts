@@ -12,26 +12,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
-import { Bool, IO, Input, Output, SInt, defineModule, elaborate, emitVerilog, resolveParams } from '../dsl/index.ts';
-import type { BoolValue, ModuleDef, Params, ParamsInput, PortSpec, SIntValue } from '../dsl/index.ts';
+import { elaborate, emitVerilog, resolveParams } from '../dsl/index.ts';
+import type { ModuleDef, Params, ParamsInput } from '../dsl/index.ts';
 import {
+  FAMILY_NAMES,
   PAPER_ASSUMPTIONS,
   estimateThroughput,
-  fitWidth,
-  formatWidth,
-  residualFifoDepth,
-  signedWidth,
-  streamLayerOutput,
-  streamingLayerConv,
-  streamingGlobalAvgPool,
-  streamingResidualAdd,
-  type LeadOptions,
+  graphLayerUnits,
+  inferGraph,
+  mobileNetV2Graph,
+  type Graph,
+  type GraphStreamingOptions,
+  type LayerUnitKind,
+  type LineBufferForm,
   type MobileNetV2Net,
-  type NetLayer,
-  type PixelStream,
-  type QFormat,
   type Shape3,
-  type StreamingConvResult,
   type ThroughputAssumptions,
   type ThroughputEstimate,
 } from '../lib/index.ts';
@@ -53,7 +48,7 @@ export interface LayerArea {
 
 export interface LayerReport extends LayerArea {
   name: string;
-  kind: 'conv' | 'depthwise' | 'pointwise' | 'residual' | 'pool';
+  kind: LayerUnitKind;
   in: Shape3;
   out: Shape3;
   /** Nonzero Po2 weights (convs). */
@@ -99,174 +94,15 @@ export interface NetReport {
 }
 
 // ---------------------------------------------------------------------------
-// One module per layer
-
-interface Unit {
-  name: string;
-  kind: LayerReport['kind'];
-  in: Shape3;
-  out: Shape3;
-  nonzero: number;
-  def: ModuleDef;
-}
-
-/** What a layer's elaboration tells the layers after it (widths, ranges, latencies). */
-interface Shared {
-  latency: Map<number, number>;
-  leads: Map<number, LeadOptions>;
-  /** A residual project layer's accumulator stream (format, channel ranges). */
-  main: Map<number, { fmt: QFormat; widths: number[]; ranges: readonly (readonly [bigint, bigint])[] }>;
-  /** The head's output ranges (the pool sizes its sums from them). */
-  headRanges?: readonly (readonly [bigint, bigint])[];
-  lag: Map<string, number>;
-  fifo: Map<string, number>;
-  stageLatency: Map<string, number>;
-}
-
-function newShared(): Shared {
-  return { latency: new Map(), leads: new Map(), main: new Map(), lag: new Map(), fifo: new Map(), stageLatency: new Map() };
-}
+// One module per layer: lib/nets graphLayerUnits
 
 /** The per-layer modules of `net` (name and definition), to elaborate in this order. */
 export function netLayerModules(net: MobileNetV2Net): { name: string; def: ModuleDef }[] {
-  return netUnits(net).map((u) => ({ name: u.name, def: u.def }));
+  return graphLayerUnits(mobileNetV2Graph(net), netHwOptions(net)).units.map((u) => ({ name: u.name, def: u.def }));
 }
 
-function stageName(l: NetLayer): string {
-  return `${l.spec.role}${l.spec.feature === 0 ? '' : ` features.${l.spec.feature}`}`;
-}
-
-function moduleName(i: number, name: string): string {
-  return `L${String(i).padStart(2, '0')}_${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
-}
-
-function inputs(C: number, width: number, prefix: string, valid: string): { valid: BoolValue; pixel: SIntValue[] } {
-  const spec: Record<string, PortSpec> = { [valid]: Input(Bool()) };
-  for (let c = 0; c < C; c++) spec[`${prefix}_${c}`] = Input(SInt(width));
-  const io = IO(spec) as Record<string, SIntValue | BoolValue>;
-  return { valid: io[valid] as BoolValue, pixel: Array.from({ length: C }, (_, c) => io[`${prefix}_${c}`] as SIntValue) };
-}
-
-function outputs(valid: BoolValue, pixel: readonly SIntValue[], prefix: string, ready?: BoolValue): void {
-  const spec: Record<string, PortSpec> = { out_valid: Output(Bool()) };
-  if (ready) spec.in_ready = Output(Bool());
-  pixel.forEach((v, c) => (spec[`${prefix}_${c}`] = Output(SInt(v.width))));
-  const io = IO(spec) as Record<string, SIntValue | BoolValue>;
-  (io.out_valid as BoolValue).connect(valid);
-  if (ready) (io.in_ready as BoolValue).connect(ready);
-  pixel.forEach((v, c) => (io[`${prefix}_${c}`] as SIntValue).connect(v));
-}
-
-/** Grid positions from a streaming conv's last input pixel to the position completing its last output window. */
-function convLag(l: NetLayer): number {
-  const sp = l.spec;
-  const p = sp.padding === 'same' ? (sp.kernel - 1) / 2 : 0;
-  const [H, W] = l.inShape;
-  const first = sp.kernel - 1 - p;
-  const rLast = first + sp.stride * (l.outShape[0] - 1);
-  const cLast = first + sp.stride * (l.outShape[1] - 1);
-  return (rLast - (H - 1)) * (W + p) + (cLast - (W - 1));
-}
-
-/**
- * The layers of `net` as separate modules, in stream order: each conv (with its
- * requantization; a residual block's project conv without: its accumulator goes
- * to the residual add), each residual add, the pool. Elaborate them in order:
- * later layers read widths and ranges that earlier ones record in `shared`.
- */
-function netUnits(net: MobileNetV2Net, shared: Shared = newShared()): Unit[] {
-  const act = net.act;
-  const aw = formatWidth(act);
-  const units: Unit[] = [];
-  const lastOf = new Map<number, { feature: number; first: number; layers: readonly number[] }>();
-  for (const b of net.blocks) if (b.residual) lastOf.set(b.layers[b.layers.length - 1] as number, { feature: b.feature, first: b.layers[0] as number, layers: b.layers });
-  net.layers.forEach((l, i) => {
-    const sp = l.spec;
-    const name = stageName(l);
-    const residualProject = lastOf.has(i);
-    units.push({
-      name,
-      kind: sp.kind,
-      in: l.inShape,
-      out: l.outShape,
-      nonzero: l.weights.filter((w) => w.sign !== 0).length,
-      def: defineModule({
-        name: moduleName(units.length, name),
-        body: () => {
-          const io = inputs(l.inShape[2], aw, 'in_x', 'in_valid');
-          const r = streamingLayerConv(net, l, io);
-          shared.latency.set(i, r.latency);
-          shared.stageLatency.set(name, r.latency);
-          shared.leads.set(i, { kernel: sp.kernel, padding: sp.padding === 'same' ? 'same' : 'valid', width: l.inShape[1], latency: r.latency });
-          if (residualProject) {
-            shared.main.set(i, { fmt: r.fmt, widths: r.acc.map((v) => v.width), ranges: r.channelRanges });
-            outputs(r.outValid, r.acc, 'out_acc', i === 0 ? r.ready : undefined);
-          } else {
-            const s = streamLayerOutput(r, { out: act, activation: l.activation, saturation: net.saturation });
-            if (i === net.layers.length - 1) shared.headRanges = s.ranges;
-            // Only the stem's ready leaves the net; later layers' ready feeds an assert (not synthesized).
-            outputs(s.valid, s.pixel, 'out_y', i === 0 ? r.ready : undefined);
-          }
-        },
-      }),
-    });
-    shared.lag.set(name, convLag(l));
-    const blk = lastOf.get(i);
-    if (blk) {
-      const rname = `residual features.${blk.feature}`;
-      units.push({
-        name: rname,
-        kind: 'residual',
-        in: l.outShape,
-        out: l.outShape,
-        nonzero: 0,
-        def: defineModule({
-          name: moduleName(units.length, rname),
-          body: () => {
-            const main = shared.main.get(i);
-            if (!main) throw new Error(`report net: ${rname} elaborated before its project layer`);
-            const C = l.outShape[2];
-            const skipIo = inputs(C, aw, 'in_skip_x', 'in_skip_valid');
-            // Each accumulator is its tree's output (as wide as its exact range), sign-extended to
-            // the layer's width: Yosys narrows the adders on such operands, so the ports do too.
-            const spec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-            const exact = main.widths.map((w, c) => Math.min(w, signedWidth(...(main.ranges[c] as readonly [bigint, bigint]))));
-            exact.forEach((w, c) => (spec[`in_acc_${c}`] = Input(SInt(w))));
-            const mio = IO(spec) as Record<string, SIntValue | BoolValue>;
-            const skip: PixelStream = { valid: skipIo.valid, pixel: skipIo.pixel, fmt: act };
-            const pixel = main.widths.map((w, c) => fitWidth(mio[`in_acc_${c}`] as SIntValue, w));
-            const mainStream: PixelStream = { valid: mio.in_valid as BoolValue, pixel, fmt: main.fmt, ranges: main.ranges };
-            const depth = residualFifoDepth(blk.layers.map((j) => shared.leads.get(j) as LeadOptions));
-            shared.fifo.set(rname, depth);
-            const sum = streamingResidualAdd(skip, mainStream, { depth, out: act, saturation: net.saturation });
-            shared.stageLatency.set(rname, sum.latency);
-            outputs(sum.valid, sum.pixel, 'out_y');
-          },
-        }),
-      });
-      shared.lag.set(rname, 0);
-    }
-  });
-  const last = net.layers[net.layers.length - 1] as NetLayer;
-  units.push({
-    name: 'pool',
-    kind: 'pool',
-    in: last.outShape,
-    out: [1, 1, net.features],
-    nonzero: 0,
-    def: defineModule({
-      name: moduleName(units.length, 'pool'),
-      body: () => {
-        const io = inputs(net.features, aw, 'in_x', 'in_valid');
-        const s: PixelStream = { ...io, fmt: act, ...(shared.headRanges ? { ranges: shared.headRanges } : {}) };
-        const pool = streamingGlobalAvgPool(s, { height: last.outShape[0], width: last.outShape[1], out: act, saturation: net.saturation });
-        shared.stageLatency.set('pool', pool.latency);
-        outputs(pool.valid, pool.pixel, 'out_y');
-      },
-    }),
-  });
-  shared.lag.set('pool', 0);
-  return units;
+function netHwOptions(net: MobileNetV2Net): { pipelineEvery: number; lineBuffer: LineBufferForm } {
+  return { pipelineEvery: net.pipelineEvery, lineBuffer: net.lineBuffer };
 }
 
 // ---------------------------------------------------------------------------
@@ -365,47 +201,46 @@ export interface NetReportOptions extends AreaOptions {
   readonly areaMm2?: number;
 }
 
-function streamingTiming(net: MobileNetV2Net, layers: readonly LayerReport[]): StreamingTiming {
-  const [H, W] = net.inputShape;
-  const stem = net.layers[0] as NetLayer;
-  const p = stem.spec.padding === 'same' ? (stem.spec.kernel - 1) / 2 : 0;
-  const tail = layers.reduce((a, l) => a + l.lag + l.latency, 0);
-  const input = (H - 1) * (W + p) + W - 1;
-  return { cycles_per_image: (H + p) * (W + p), input_cycles: input, tail_latency: tail, latency: input + tail };
-}
-
 /** The paper's two designs with its own figures (lib/throughput tests) and, given an area, this net streamed. */
-function throughputRows(net: MobileNetV2Net, timing: StreamingTiming, areaMm2: number | undefined): ThroughputRow[] {
+function throughputRows(g: Graph, timing: StreamingTiming, areaMm2: number | undefined): ThroughputRow[] {
   const a = PAPER_ASSUMPTIONS;
   const rows: ThroughputRow[] = [
     { name: 'HaShiFlex (paper: 4 copies, NPU ~3300 cycles)', area_mm2: a.dieMm2 / 4, compute_cycles: 3300, classes: 1000 },
     { name: 'HaShiFix (paper: one copy of ~548 mm^2, a few cycles)', area_mm2: 548, compute_cycles: 5, classes: 1000 },
   ].map((r) => ({ ...r, estimate: estimateThroughput({ areaMm2: r.area_mm2, computeCycles: r.compute_cycles, classes: r.classes }, a) }));
   if (areaMm2 !== undefined) {
-    const [H, W, C] = net.inputShape;
+    const [H, W, C] = g.input.shape;
+    const outs = shapeOf(g, g.output)[2];
     const own = { ...a, imageBytes: H * W * C };
     rows.push({
-      name: `this net streamed (${H}x${W}x${C} image bytes, ${net.features} features out)`,
+      name: `this net streamed (${H}x${W}x${C} image bytes, ${outs} features out)`,
       area_mm2: areaMm2,
       compute_cycles: timing.cycles_per_image,
-      classes: net.features,
-      estimate: estimateThroughput({ areaMm2, computeCycles: timing.cycles_per_image, classes: net.features }, own),
+      classes: outs,
+      estimate: estimateThroughput({ areaMm2, computeCycles: timing.cycles_per_image, classes: outs }, own),
     });
   }
   return rows;
 }
 
-/** Per-layer area and the throughput model of a MobileNetV2 net. */
+function shapeOf(g: Graph, t: string): Shape3 {
+  return (inferGraph(g).tensors.get(t) as { shape: Shape3 }).shape;
+}
+
+/** Per-layer area and the throughput model of a MobileNetV2 net (its graph, `mobileNetV2Graph`). */
 export async function netReport(net: MobileNetV2Net, params: Params, design: string, opts: NetReportOptions = {}): Promise<NetReport> {
-  const shared = newShared();
-  const units = netUnits(net, shared);
+  return graphNetReport(mobileNetV2Graph(net), netHwOptions(net), params, design, opts);
+}
+
+/** Per-layer area (each unit of lib/nets graphLayerUnits measured by Yosys) and the throughput model of any graph. */
+export async function graphNetReport(g: Graph, hw: GraphStreamingOptions, params: Params, design: string, opts: NetReportOptions = {}): Promise<NetReport> {
+  const { units, timing: t } = graphLayerUnits(g, hw);
   const layers: LayerReport[] = [];
   let seconds = 0;
   for (const [i, u] of units.entries()) {
     opts.progress?.(i, units.length, u.name);
     const m = await measureModule(u.def, opts);
     seconds += m.seconds;
-    const fifo = shared.fifo.get(u.name);
     layers.push({
       name: u.name,
       kind: u.kind,
@@ -417,16 +252,16 @@ export async function netReport(net: MobileNetV2Net, params: Params, design: str
       mul_cells: m.mul_cells,
       gates: m.gates,
       dffs: m.dffs,
-      latency: shared.stageLatency.get(u.name) ?? 0,
-      lag: shared.lag.get(u.name) ?? 0,
-      ...(fifo === undefined ? {} : { fifo_depth: fifo }),
+      latency: u.latency,
+      lag: u.lag,
+      ...(u.fifoDepth === undefined ? {} : { fifo_depth: u.fifoDepth }),
       cached: m.cached,
       yosys_seconds: Number(m.seconds.toFixed(3)),
     });
   }
   const sum = (f: (l: LayerReport) => number): number => layers.reduce((a, l) => a + f(l), 0);
   const withGates = layers.every((l) => l.gates !== null);
-  const timing = streamingTiming(net, layers);
+  const timing: StreamingTiming = { cycles_per_image: t.cyclesPerImage, input_cycles: t.inputCycles, tail_latency: t.tailLatency, latency: t.latency };
   return {
     design,
     params,
@@ -440,7 +275,7 @@ export async function netReport(net: MobileNetV2Net, params: Params, design: str
       dffs: withGates ? sum((l) => l.dffs ?? 0) : null,
     },
     timing,
-    throughput: { assumptions: PAPER_ASSUMPTIONS, rows: throughputRows(net, timing, opts.areaMm2) },
+    throughput: { assumptions: PAPER_ASSUMPTIONS, rows: throughputRows(g, timing, opts.areaMm2) },
     yosys: { version: findYosys().version, seconds: Number(seconds.toFixed(3)), cached_layers: layers.filter((l) => l.cached).length },
   };
 }
@@ -453,7 +288,7 @@ export async function loadNetDesign(file: string, top: string | undefined): Prom
   const def = await loadDesign(file, top);
   const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   const fromParams = mod.mobileNetV2FromParams;
-  if (typeof fromParams !== 'function') throw new UsageError(`${file} exports no mobileNetV2FromParams(params); report net needs the network as data (see designs/mobilenetv2.ts)`);
+  if (typeof fromParams !== 'function') throw new UsageError(`${file} exports no mobileNetV2FromParams(params); report net needs the network as data (see designs/mobilenetv2.ts), or give a built-in family name (${FAMILY_NAMES.join(", ")})`);
   return { def, fromParams: fromParams as (p: Params) => MobileNetV2Net };
 }
 
@@ -485,9 +320,27 @@ function progressLine(text: string): () => void {
   return () => {};
 }
 
-export async function reportNetCommand(file: string, opts: ReportNetOptions): Promise<NetReport> {
+/** The graph of a design file (exporting mobileNetV2FromParams) or of a built-in family name (designs/cnn.ts, seeded random weights). */
+async function netOf(file: string, opts: ReportNetOptions): Promise<{ graph: Graph; hw: GraphStreamingOptions; params: Params }> {
+  if ((FAMILY_NAMES as readonly string[]).includes(file)) {
+    const { Cnn, cnnGraph } = await import('../designs/cnn.ts');
+    const given = parseParams(Cnn, opts.param);
+    if ('family' in given) throw new UsageError(`report net ${file}: the family is the argument; leave out --param family`);
+    const full = resolveParams(Cnn, { ...given, family: file });
+    try {
+      return { graph: cnnGraph(full), hw: { pipelineEvery: full.pipelineEvery, lineBuffer: full.lineBuffer === 'memory' ? 'memory' : 'registers' }, params: full };
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`report net ${file}: bad parameters: ${e.message}`);
+      throw e;
+    }
+  }
   const { def, fromParams } = await loadNetDesign(file, opts.top);
   const { net, params } = buildNet(file, def, fromParams, parseParams(def, opts.param));
+  return { graph: mobileNetV2Graph(net), hw: netHwOptions(net), params };
+}
+
+export async function reportNetCommand(file: string, opts: ReportNetOptions): Promise<NetReport> {
+  const { graph, hw, params } = await netOf(file, opts);
   let areaMm2: number | undefined;
   if (opts.areaMm2 !== undefined) {
     areaMm2 = Number(opts.areaMm2);
@@ -496,7 +349,7 @@ export async function reportNetCommand(file: string, opts: ReportNetOptions): Pr
   let clear: (() => void) | undefined;
   let report: NetReport;
   try {
-    report = await netReport(net, params, file, {
+    report = await graphNetReport(graph, hw, params, file, {
       gates: opts.gates ?? true,
       cacheDir: opts.cache === false ? null : undefined,
       ...(areaMm2 === undefined ? {} : { areaMm2 }),

@@ -73,3 +73,5 @@ export * from './engines/ms/index.ts';
 export * from './nets/onnx/index.ts';
 export * from './util/npy.ts';
 export * from './nets/tree-adders.ts';
+export * from './nets/graph-unrolled.ts';
+export * from './nets/graph-layers.ts';

@@ -60,6 +60,23 @@ export interface GraphStreamingOptions {
   readonly moduleName?: (node: ConvNode, layerIndex: number) => string;
   /** Called after each conv/linear layer is built (its index among them, its stage): progress on a big net. */
   readonly onLayer?: (index: number, stage: StageInfo) => void;
+  /**
+   * Build only a part of the graph (a per-layer unit, graph-layers.ts): the
+   * nodes named, reading the tensors in `inputs` (the unit's input ports), up
+   * to `output`; residual FIFO depths from `fifoDepths` (as the whole graph has them).
+   */
+  readonly part?: GraphPart;
+}
+
+export interface GraphPart {
+  readonly nodes: ReadonlySet<string>;
+  readonly inputs: ReadonlyMap<string, PixelStream>;
+  readonly output: string;
+  readonly fifoDepths: ReadonlyMap<string, number>;
+  /** Each residual add's skip input in the whole graph (`skipInputs` of its build). */
+  readonly skipOf: ReadonlyMap<string, string>;
+  /** Conv/linear layer index of the part's first layer (the assert messages and onLayer count from it). */
+  readonly firstLayer: number;
 }
 
 export interface GraphStreamingHw {
@@ -69,6 +86,8 @@ export interface GraphStreamingHw {
   readonly output: PixelStream;
   readonly outShape: Shape3;
   readonly stages: readonly StageInfo[];
+  /** Each residual add's skip input (the tensor whose stream waits in its FIFO). */
+  readonly skipInputs: ReadonlyMap<string, string>;
 }
 
 /** A chain of streaming layers from the tensor `fork` (for the residual FIFO depth). */
@@ -164,14 +183,20 @@ export function graphStreamingHw(g: Graph, input: StreamingConvPorts, o: GraphSt
     throw new GraphError(g.name, n?.name, n ? `(${n.op}) ${m}` : m);
   };
   const inW = formatWidth(g.input.fmt);
-  if (input.pixel.length !== g.input.shape[2]) fail(undefined, `the input stream has ${input.pixel.length} channels, the graph ${g.input.shape[2]}`);
-  for (const v of input.pixel) if (v.width !== inW) fail(undefined, `an input channel of ${v.width} bits, the input format needs ${inW}`);
-
-  const values = new Map<string, Value>([[g.input.name, { kind: 'stream', s: { valid: input.valid, pixel: input.pixel, fmt: g.input.fmt }, chain: { fork: undefined, leads: [], simple: true } }]]);
+  const part = o.part;
+  const values = new Map<string, Value>();
+  const fresh: Chain = { fork: undefined, leads: [], simple: true };
+  if (part) for (const [name, s] of part.inputs) values.set(name, { kind: 'stream', s, chain: fresh });
+  else {
+    if (input.pixel.length !== g.input.shape[2]) fail(undefined, `the input stream has ${input.pixel.length} channels, the graph ${g.input.shape[2]}`);
+    for (const v of input.pixel) if (v.width !== inW) fail(undefined, `an input channel of ${v.width} bits, the input format needs ${inW}`);
+    values.set(g.input.name, { kind: 'stream', s: { valid: input.valid, pixel: input.pixel, fmt: g.input.fmt }, chain: fresh });
+  }
   const skipValid = new Map<string, BoolValue>();
+  const skipInputs = new Map<string, string>();
   const stages: StageInfo[] = [];
   let inputReady: BoolValue | undefined;
-  let layerIndex = 0;
+  let layerIndex = part?.firstLayer ?? 0;
   const t = (name: string): TensorInfo => info.tensors.get(name) as TensorInfo;
   const consumers = (name: string): readonly GraphNode[] => info.consumers.get(name) ?? [];
 
@@ -203,6 +228,7 @@ export function graphStreamingHw(g: Graph, input: StreamingConvPorts, o: GraphSt
   }
 
   for (const n of g.nodes) {
+    if (part && !part.nodes.has(n.name)) continue;
     const out = t(n.name);
     switch (n.op) {
       case 'conv': {
@@ -273,6 +299,12 @@ export function graphStreamingHw(g: Graph, input: StreamingConvPorts, o: GraphSt
         const [a, b] = n.inputs;
         const ca = chainFrom(a);
         const cb = chainFrom(b);
+        if (part?.fifoDepths.has(n.name) && part.inputs.has(a) && part.inputs.has(b)) {
+          // A unit of its own: the FIFO depth is the whole graph's; the skip is the input whose chain the other extends.
+          const [sk, mn] = part.skipOf.get(n.name) === a ? [a, b] : [b, a];
+          values.set(n.name, { kind: 'sum', node: n, skip: materialize(sk), main: materialize(mn), depth: part.fifoDepths.get(n.name) as number, chain: { fork: undefined, leads: [], simple: false } });
+          break;
+        }
         // The skip stream is the one the other derives from (MobileNetV2, ResNet basic blocks);
         // else (both derive from one fork, e.g. a downsampling shortcut) the one with the shorter chain.
         const lead = (c: Chain): number => c.leads.reduce((acc, l) => acc + streamingLead(l), 0);
@@ -286,10 +318,11 @@ export function graphStreamingHw(g: Graph, input: StreamingConvPorts, o: GraphSt
         const skipS = materialize(skipName);
         const mainS = materialize(mainName);
         const skip: PixelStream = { ...skipS, valid: skipValid.get(skipName) ?? skipS.valid };
+        skipInputs.set(n.name, skipName);
         // Identity shortcut over stride-1 layers: the exact rule. Otherwise a generous
         // bound (a whole frame at the add plus every lead), checked by the FIFO's asserts.
         const [H, W] = out.shape;
-        const depth = main.simple && main.fork === skipName ? residualFifoDepth(main.leads) : 1 + H * W + lead(main);
+        const depth = part?.fifoDepths.get(n.name) ?? (main.simple && main.fork === skipName ? residualFifoDepth(main.leads) : 1 + H * W + lead(main));
         values.set(n.name, { kind: 'sum', node: n, skip, main: mainS, depth, chain: { fork: undefined, leads: [], simple: false } });
         break;
       }
@@ -344,6 +377,7 @@ export function graphStreamingHw(g: Graph, input: StreamingConvPorts, o: GraphSt
       }
     }
   }
-  const output = materialize(g.output);
-  return { ready: inputReady ?? B(true), output, outShape: t(g.output).shape, stages };
+  const outName = part?.output ?? g.output;
+  const output = materialize(outName);
+  return { ready: inputReady ?? B(true), output, outShape: t(outName).shape, stages, skipInputs };
 }

@@ -126,7 +126,7 @@ describe('hashi report net', () => {
     expect(again.total).toEqual(a.total);
   }, 900_000);
 
-  it('bad parameters are one-line errors before any Yosys run', () => {
+  it('bad parameters are one-line usage errors (exit 2, cli/report-error) before any Yosys run', () => {
     const blocks = cli('report', 'net', 'designs/mobilenetv2.ts', '--param', 'blocks=99');
     expect(blocks.status).toBe(2);
     expect(blocks.stderr).toMatch(/^error: designs\/mobilenetv2.ts: bad parameters \(blocks=99\): .*blocks must be 0 \.\. 17/m);
@@ -141,7 +141,10 @@ describe('hashi report net', () => {
     expect(swept.stderr).toMatch(/--param sparsity is swept/);
     const notNet = cli('report', 'net', 'designs/counter.ts');
     expect(notNet.status).toBe(2);
-    expect(notNet.stderr).toMatch(/exports no mobileNetV2FromParams/);
+    expect(notNet.stderr).toMatch(/exports no mobileNetV2FromParams.*or give a built-in family name \(mobilenet-v1, /);
+    const fam = cli('report', 'net', 'resnet18', '--param', 'family=vgg11');
+    expect(fam.status).toBe(2);
+    expect(fam.stderr).toMatch(/the family is the argument; leave out --param family/);
   }, 600_000);
 });
 
