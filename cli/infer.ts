@@ -5,7 +5,7 @@ import { INFER_FORMS, inferOnnx, splitInputs, type InferForm } from '../lib/nets
 import { readOnnxFile } from '../lib/nets/onnx/decode.ts';
 import { importOnnx } from '../lib/nets/onnx/import.ts';
 import { simulate } from '../sim/index.ts';
-import { cnnModule } from '../designs/cnn.ts';
+import { cnnModule, cnnUnrolledModule } from '../designs/cnn.ts';
 import { status } from './status.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -28,7 +28,6 @@ function number(v: string, name: string, ok: (n: number) => boolean, range: stri
 export async function inferCommand(model: string, o: InferCliOptions): Promise<void> {
   if (o.inputs === undefined) throw new UsageError('--inputs FILE.npy is required: float32 NCHW images, shape (N, C, H, W)');
   if (!INFER_FORMS.includes(o.form as InferForm)) throw new UsageError(`--form must be one of ${INFER_FORMS.join(', ')}, got '${o.form}'`);
-  if (o.form === 'unrolled') throw new UsageError("--form unrolled: the graph's unrolled hardener is not in this build yet; use --form streaming");
   const lineBuffer = o.lineBuffer === 'registers' || o.lineBuffer === 'memory' ? o.lineBuffer : undefined;
   if (lineBuffer === undefined) throw new UsageError(`--line-buffer must be registers or memory, got '${o.lineBuffer}'`);
   const weightBits = number(o.weightBits, 'weight-bits', (n) => Number.isInteger(n) && n >= 2 && n <= 31, 'an integer from 2 to 31');
@@ -50,6 +49,7 @@ export async function inferCommand(model: string, o: InferCliOptions): Promise<v
     form: o.form as InferForm,
     ...(o.reference ? {} : { reference: false }),
     simulate: (g) => simulate(cnnModule(g, { lineBuffer })),
+    simulateUnrolled: (g) => simulate(cnnUnrolledModule(g)),
     onProgress: progress,
   });
   clear();

@@ -81,10 +81,10 @@ function program(): Command {
 
   cli
     .command('infer')
-    .description('import a QDQ .onnx model (Po2 activation scales), harden it (streaming), simulate every input in Verilator and compare with the golden model and ONNX Runtime; --json: one JSON object, last on stdout')
+    .description('import a QDQ .onnx model (Po2 activation scales), harden it (streaming or unrolled form), simulate every input in Verilator and compare with the golden model and ONNX Runtime; --json: one JSON object, last on stdout')
     .argument('<model.onnx>', 'the model: one NCHW float input, QuantizeLinear/DequantizeLinear with power-of-two scales')
     .option('--inputs <file.npy>', 'float32 NCHW images, shape (N, C, H, W) or (C, H, W)')
-    .option('--form <form>', 'hardened form: streaming', 'streaming')
+    .option('--form <form>', 'hardened form: streaming (one pixel per cycle) or unrolled (the paper\'s: the whole map at once, combinational; small nets)', 'streaming')
     .option('--weight-bits <b>', 'Po2 bit-width for float weights that are not already powers of two', '5')
     .option('--sparsity <s>', 'pruning of such float layers (the first and depthwise layers stay dense)', '0')
     .option('--line-buffer <form>', 'line buffers of k > 1 layers: registers or memory', 'registers')

@@ -44,6 +44,21 @@ describe('hashi infer', () => {
     expect(json.outputs).toEqual(ref.outputs.map((y) => [...y]));
   }, 600_000); // a cold Verilator build on a busy 2-core machine
 
+  it('--form unrolled (the paper\'s form, combinational): the same outputs as ONNX Runtime, one cycle per input', async () => {
+    const bytes = tinyModel();
+    const model = join(dir, 'net_unrolled.onnx');
+    writeFileSync(model, bytes);
+    const xs = randomInputs(3, 3 * 4 * 4, 32);
+    const r = hashi('infer', model, '--inputs', writeInputs('xu.npy', xs, [3, 4, 4]), '--form', 'unrolled', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const json = JSON.parse(lines[lines.length - 1]!) as { outputs: number[][]; golden: number[][]; mismatches: number; cycles_per_input: number };
+    expect(json.mismatches).toBe(0);
+    expect(json.cycles_per_input).toBe(1);
+    const ref = await runOnnxRuntime(bytes, xs, [1, 3, 4, 4]);
+    expect(json.outputs).toEqual(ref.outputs.map((y) => [...y]));
+  }, 600_000);
+
   it('an unsupported op: one clear line naming the node, no stack, exit 1', () => {
     const m = new QdqModelWriter(1);
     const y = m.qdq(m.node('Sigmoid', [m.qdq('x', 4)], {}, 'gate'), 4);
