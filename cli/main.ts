@@ -145,9 +145,10 @@ function program(): Command {
     .description("the paper's Fig. 4: nonzero weights, adders, adder bits and estimated hardened area of MobileNetV1/V2, ResNet-18/34/50, VGG-11/16 at 224x224 against published top-1; writes DIR/families.json and DIR/families.svg")
     .option('--sparsity <s>', 'unstructured sparsity of every layer but the first and the depthwise ones (default 0.6)')
     .option('--seed <n>', 'seed of the random Po2 weights (default 1)')
+    .option('--resolution <n>', "input resolution (default 224, the paper's; smaller is quicker)")
     .option('-o, --out <dir>', 'output folder', 'build/families')
     .option('--json', 'also print the report as JSON (last line)')
-    .action(async (opts: { sparsity?: string; seed?: string; out?: string; json?: boolean }) => {
+    .action(async (opts: { sparsity?: string; seed?: string; resolution?: string; out?: string; json?: boolean }) => {
       const { reportFamiliesCommand } = await import('./report-families.ts');
       await reportFamiliesCommand(opts);
     });

@@ -32,13 +32,17 @@ export function familiesSvg(r: FamiliesReport): string {
   );
 }
 
-export async function reportFamiliesCommand(opts: { sparsity?: string; seed?: string; out?: string; json?: boolean }): Promise<void> {
+export async function reportFamiliesCommand(opts: { sparsity?: string; seed?: string; resolution?: string; out?: string; json?: boolean }): Promise<void> {
   const sparsity = num(opts.sparsity, 'sparsity', 0.6, 0, 0.99);
+  const resolution = num(opts.resolution, 'resolution', 224, 32, 512);
+  if (!Number.isInteger(resolution)) throw new UsageError(`--resolution must be an integer, got '${opts.resolution}'`);
   const seed = num(opts.seed, 'seed', 1, 0, 2 ** 32 - 1);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${opts.seed}'`);
   let clear = (): void => {};
   const r = familiesReport({
     sparsity,
     seed,
+    resolution,
     progress: (t) => {
       clear();
       clear = status(t);
