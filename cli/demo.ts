@@ -53,6 +53,10 @@ export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> 
         say(`  [${((performance.now() - t0) / 1000).toFixed(0)} s] ${what}`);
         clear = status(what);
       },
+      onTask: (name, run) => {
+        clear();
+        say(`    ${taskLine(name, run)}`);
+      },
     });
   } finally {
     clear();
@@ -63,10 +67,8 @@ export async function demoCommand(o: DemoOptions = demoDefaults): Promise<void> 
   const art = shown.map((i) => renderDigit(ref.A.pixels[i]!));
   for (let y = 0; y < 8; y++) say(`    ${art.map((a) => a[y]).join('   ')}`);
   say(`    ${shown.map((i) => `true ${r.flexA.labels[i]} pred ${r.flexA.predictions[i]}`.padEnd(16)).join('   ')}`);
-  say(`  ${taskLine('HaShiFlex, task A', r.flexA)}`);
-  say(`  ${taskLine(`HaShiFlex, task B (classifier rewritten: ${r.classifierWords} words through the weight port, same simulator)`, r.flexB)}`);
+  for (const [name, t] of [['HaShiFlex, task A', r.flexA], ['HaShiFlex, task B', r.flexB], ...(r.fixA ? [['HaShiFix, task A', r.fixA] as const] : [])] as const) say(`  ${taskLine(name, t)}`);
   say(`  SystemVerilog emitted from task B's file: ${r.svIdentical ? 'byte-identical' : 'DIFFERENT'} (sha256 ${r.svSha256.slice(0, 16)})`);
-  if (r.fixA) say(`  ${taskLine("HaShiFix, task A's classifier hardened (Po2)", r.fixA)}`);
   say(`  FP32 model (before quantization and pruning), task A: ${pct(r.fp32AccuracyA)}`);
   demoReport({ p: r.flexParams, net: r.flexNet, verilog: r.flexVerilog, runs: r.flexRunA, say });
   const bad = [r.flexA, r.flexB, ...(r.fixA ? [r.fixA] : [])].filter((t) => t.scoreMismatches > 0);

@@ -25,6 +25,8 @@ export interface DigitsDemoOptions {
   readonly fix?: boolean;
   /** Progress: the step starting now. */
   readonly onStep?: (what: string) => void;
+  /** A task's run, as soon as it is checked. */
+  readonly onTask?: (name: string, run: TaskRun) => void;
 }
 
 export interface TaskRun {
@@ -118,6 +120,7 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
     const a = flexScores(sim, ia, config.classes);
     runA = a.first;
     flexA = { ...compare('A', ref.A, ia.length, a.scores, ref.A.npu_scores), cycles: a.cycles };
+    o.onTask?.('HaShiFlex, task A', flexA);
 
     const dictB = readSafetensorsFile(trainedFile('B')).tensors;
     const importB = importMobileNetV2(dictB, { alpha: pa.alpha, resolution: pa.resolution, blocks: pa.blocks, classes: pa.classes, weightBits: pa.weightBits, sparsity: pa.sparsity, classifierFormat: qformat(pa.wInt, pa.wFrac) });
@@ -126,6 +129,7 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
     step(`task B: classifier rewritten through the NPU's port, ${ib.length} test images`);
     const b = flexScores(sim, ib, config.classes);
     flexB = { ...compare('B', ref.B, ib.length, b.scores, ref.B.npu_scores), cycles: b.cycles };
+    o.onTask?.(`HaShiFlex, task B (classifier rewritten: ${words} words through the weight port, same simulator)`, flexB);
   } finally {
     sim.close();
   }
@@ -150,6 +154,7 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
       const scores: bigint[][] = [];
       for (let i = 0; i < ia.length; i += 100) scores.push(...classifyFix(fix, ia.slice(i, i + 100), config.classes));
       fixA = compare('A', ref.A, ia.length, scores, ref.A.po2_scores);
+      o.onTask?.("HaShiFix, task A's classifier hardened (Po2)", fixA);
     } finally {
       fix.close();
     }
