@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layerTreeAdders } from '../lib/index.ts';
-import { mobileNetV2Build, mobileNetV2ParamsOf } from './mobilenetv2.ts';
+import { mobileNetV2Build } from './mobilenetv2.ts';
 import { trainedConfig, trainedFile, trainedFlexParams, trainedWeightsDir } from './trained-digits.ts';
 
 export const sweepFile = join(trainedWeightsDir, '..', 'results', 'sweep.json');
@@ -35,7 +35,7 @@ export function readSweep(path = sweepFile): SweepResult {
 /** Tree adders of the trained network's configuration, seeded random Po2 weights, every prunable layer at `sparsity`. */
 export function trainedAdders(sparsity: number): number {
   const p = trainedFlexParams(trainedConfig(trainedFile('A')), 'A');
-  const { net } = mobileNetV2Build(mobileNetV2ParamsOf({ ...p, sparsity, weights: 'random' }), p.classes);
+  const { net } = mobileNetV2Build({ ...p.fe, sparsity, weights: 'random' }, p.classes);
   return layerTreeAdders(net).reduce((a, b) => a + b, 0);
 }
 

@@ -8,7 +8,7 @@
 // Every score is compared with the reference's (train/'s integer forward pass, committed
 // in digits-reference.json), so every prediction is too.
 import { join } from 'node:path';
-import { elaborate, emitVerilog, type VerilogOutput } from '../dsl/index.ts';
+import { elaborate, emitVerilog, type IOOf, type VerilogOutput } from '../dsl/index.ts';
 import { importMobileNetV2, importedFixedClassifier, qformat, readSafetensorsFile, type FixedTensor } from '../lib/index.ts';
 import { simulate, type DesignSimulator } from '../sim/index.ts';
 import { HaShiFix } from './hashifix.ts';
@@ -77,7 +77,7 @@ function compare(task: DigitsTask, r: TaskReference, n: number, scores: readonly
 }
 
 /** classifyFlex in batches (its stream has a cycle limit). */
-function flexScores(sim: DesignSimulator, images: readonly FixedTensor[], classes: number): { scores: bigint[][]; cycles: number; first?: FlexRun } {
+function flexScores(sim: DesignSimulator<IOOf<typeof HaShiFlex>>, images: readonly FixedTensor[], classes: number): { scores: bigint[][]; cycles: number; first?: FlexRun } {
   const scores: bigint[][] = [];
   let cycles = 0;
   let first: FlexRun | undefined;
@@ -111,8 +111,8 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
   let words: number;
   let runA: FlexRun | undefined;
   try {
-    sim.poke('in_valid', 0);
-    sim.poke('wWrite_valid', 0);
+    sim.io.in.valid.poke(0);
+    sim.io.wWrite.valid.poke(0);
     sim.reset(2);
     writeClassifier(sim, importedFixedClassifier(build.imported!.classifier, build.net.features).weights);
     const ia = images('A');
@@ -123,7 +123,7 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
     o.onTask?.('HaShiFlex, task A', flexA);
 
     const dictB = readSafetensorsFile(trainedFile('B')).tensors;
-    const importB = importMobileNetV2(dictB, { alpha: pa.alpha, resolution: pa.resolution, blocks: pa.blocks, classes: pa.classes, weightBits: pa.weightBits, sparsity: pa.sparsity, classifierFormat: qformat(pa.wInt, pa.wFrac) });
+    const importB = importMobileNetV2(dictB, { alpha: pa.fe.alpha, resolution: pa.fe.resolution, blocks: pa.fe.blocks, classes: pa.classes, weightBits: pa.fe.weightBits, sparsity: pa.fe.sparsity, classifierFormat: qformat(pa.wInt, pa.wFrac) });
     words = writeClassifier(sim, importedFixedClassifier(importB.classifier, build.net.features).weights);
     const ib = images('B');
     step(`task B: classifier rewritten through the NPU's port, ${ib.length} test images`);
@@ -147,12 +147,12 @@ export async function runDigitsDemo(o: DigitsDemoOptions): Promise<DigitsDemoRes
     const fix = await simulate(HaShiFix, trainedFixParams(config, 'A'), { outDir: join(o.out, 'hashifix') });
     fixBuild = (performance.now() - t0) / 1000;
     try {
-      fix.poke('in_valid', 0);
+      fix.io.in.valid.poke(0);
       fix.reset(2);
       const ia = images('A');
       step(`HaShiFix: ${ia.length} test images of task A`);
       const scores: bigint[][] = [];
-      for (let i = 0; i < ia.length; i += 100) scores.push(...classifyFix(fix, ia.slice(i, i + 100), config.classes));
+      for (let i = 0; i < ia.length; i += 100) scores.push(...classifyFix(fix, ia.slice(i, i + 100)));
       fixA = compare('A', ref.A, ia.length, scores, ref.A.po2_scores);
       o.onTask?.("HaShiFix, task A's classifier hardened (Po2)", fixA);
     } finally {

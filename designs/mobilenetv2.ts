@@ -2,13 +2,13 @@
 // one input pixel (3 channels) per cycle in, one vector of k_fe pooled
 // features per frame out.
 //   npx hashi emit designs/mobilenetv2.ts --param alpha=0.35 --param resolution=16 --param blocks=3 --param headChannels=32
-// Ports: in_valid, in_ready (the source presents a pixel only while ready),
-// in_x_0 .. in_x_2, out_valid (one cycle per frame), out_y_0 .. out_y_{k_fe-1};
-// every value in Q3.(actBits - 3). With --param form=unrolled (tiny nets): the
-// whole image on in_x_<(y*W + x)*3 + c>, the features on out_y_<i>, combinational.
+// Ports: `in`, a Stream of Vec(3) pixels (the source presents a pixel only
+// while in.ready), and `out`, a Valid Vec of the k_fe features (one cycle per
+// frame); every value in Q3.(actBits - 3). With --param form=unrolled (tiny
+// nets): the whole image on `in` (a Vec, HWC order), the features on `out`, combinational.
 import { existsSync } from 'node:fs';
-import { Bool, IO, Input, Output, SInt, defineModule } from '../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../dsl/index.ts';
+import { IO, Input, Output, SInt, Stream, Vec, defineModule, oneOf } from '../dsl/index.ts';
+import type { ParamsOf } from '../dsl/index.ts';
 import {
   formatWidth,
   importMobileNetV2,
@@ -22,13 +22,13 @@ import {
   randomMobileNetV2StateDict,
   type ImportedMobileNetV2,
   type LayerWeightSource,
-  type LineBufferForm,
   type MobileNetV2HwOptions,
   type MobileNetV2Net,
   type QFormat,
 } from '../lib/index.ts';
 
-export const mobileNetV2Defaults = {
+/** The network's parameters (all but the form): a design containing the extractor carries them as one group. */
+export const mobileNetV2NetParams = {
   /** Width multiplier. */
   alpha: 0.35,
   /** Input resolution H = W. */
@@ -51,26 +51,24 @@ export const mobileNetV2Defaults = {
    * width then differs, takes the random weights; headChannels cuts the head);
    * or a path ending in .safetensors: a torchvision state dict imported the same way.
    */
-  weights: 'random',
+  weights: oneOf(['random', 'import'], { orEndingWith: '.safetensors' }),
   /** Adder-tree register every k levels (0: combinational). */
   pipelineEvery: 0,
   /** Line buffers of the 3x3 layers: 'registers' (shift registers) or 'memory' (one SyncReadMem per layer). */
-  lineBuffer: 'registers',
+  lineBuffer: oneOf(['registers', 'memory']),
+};
+export type MobileNetV2NetParams = ParamsOf<typeof mobileNetV2NetParams>;
+
+export const mobileNetV2Params = {
+  ...mobileNetV2NetParams,
   /**
    * 'streaming': one pixel per cycle in, line buffers, one feature vector per
    * frame; 'unrolled': the paper's form, every layer over the whole map, the
    * image in and the features out combinationally (tiny nets only; pipelineEvery 0).
    */
-  form: 'streaming',
+  form: oneOf(['streaming', 'unrolled']),
 };
-export type MobileNetV2Params = typeof mobileNetV2Defaults;
-
-/** The MobileNetV2 params of a design that extends them (HaShiFix, HaShiFlex), for an instance of `MobileNetV2`. */
-export function mobileNetV2ParamsOf(p: MobileNetV2Params): MobileNetV2Params {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(mobileNetV2Defaults)) out[k] = p[k as keyof MobileNetV2Params];
-  return out as MobileNetV2Params;
-}
+export type MobileNetV2Params = ParamsOf<typeof mobileNetV2Params>;
 
 /** The network of `p` and, when its weights were imported, the import (with the classifier). */
 export interface MobileNetV2Build {
@@ -85,7 +83,7 @@ export interface MobileNetV2Build {
  * importer names any tensor that does not). `classifierFormat`: the NPU form
  * of the imported classifier.
  */
-export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classifierFormat?: QFormat): MobileNetV2Build {
+export function mobileNetV2Build(p: MobileNetV2NetParams, classes?: number, classifierFormat?: QFormat): MobileNetV2Build {
   if (!Number.isSafeInteger(p.actBits) || p.actBits < 4) throw new RangeError(`actBits must be an integer >= 4, got ${p.actBits}`);
   const act = qformat(3, p.actBits - 3);
   const random = randomLayerWeights({ seed: p.seed, weightBits: p.weightBits, sparsity: p.sparsity, biasFormat: qformat(1, act.frac) });
@@ -101,10 +99,8 @@ export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classif
     // A state dict without block 17 is a truncated network (hashi's training exports one): import it with the design's blocks.
     const truncated = !dict.has('features.17.conv.0.0.weight') ? { blocks: p.blocks } : {};
     imported = importMobileNetV2(dict, { ...importOpts(classes ?? dict.get('classifier.1.weight')?.shape[0] ?? 1000), ...truncated });
-  } else if (p.weights !== 'random') {
-    throw new RangeError(`weights must be 'random', 'import' or a path ending in .safetensors, got '${p.weights}'`);
   }
-  if (p.lineBuffer !== 'registers' && p.lineBuffer !== 'memory') throw new RangeError(`lineBuffer must be 'registers' or 'memory', got '${p.lineBuffer}'`);
+  // (weights and lineBuffer are choices: resolveParams has checked them.)
   // A truncated network's head (fewer input channels than a whole network's import) takes random weights.
   const weights: LayerWeightSource = imported ? importedLayerWeights(imported, random) : random;
   const net = mobileNetV2Net({
@@ -114,13 +110,13 @@ export function mobileNetV2Build(p: MobileNetV2Params, classes?: number, classif
     ...(p.headChannels > 0 ? { headChannels: p.headChannels } : {}),
     act,
     pipelineEvery: p.pipelineEvery,
-    lineBuffer: p.lineBuffer as LineBufferForm,
+    lineBuffer: p.lineBuffer,
     weights,
   });
   return imported ? { net, imported } : { net };
 }
 
-export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
+export function mobileNetV2FromParams(p: MobileNetV2NetParams): MobileNetV2Net {
   return mobileNetV2Build(p).net;
 }
 
@@ -128,46 +124,55 @@ export function mobileNetV2FromParams(p: MobileNetV2Params): MobileNetV2Net {
  * The streaming form's ports (see the top of this file) around mobileNetV2Hw;
  * `hwOpts` for a caller that wants per-layer progress or a module per layer.
  */
-export function streamingPorts(net: MobileNetV2Net, hwOpts?: MobileNetV2HwOptions): Record<string, SIntValue | BoolValue> {
+export function streamingPorts(net: MobileNetV2Net, hwOpts?: MobileNetV2HwOptions) {
   const aw = formatWidth(net.act);
-  const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-  for (let i = 0; i < 3; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
-  const io = IO(ispec) as Record<string, SIntValue | BoolValue>;
-  const hw = mobileNetV2Hw(net, { valid: io.in_valid as BoolValue, pixel: [0, 1, 2].map((i) => io[`in_x_${i}`] as SIntValue) }, hwOpts);
-  const ospec: Record<string, PortSpec> = { in_ready: Output(Bool()), out_valid: Output(Bool()) };
-  hw.features.pixel.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
-  const out = IO(ospec) as Record<string, SIntValue | BoolValue>;
-  (out.in_ready as BoolValue).connect(hw.ready);
-  (out.out_valid as BoolValue).connect(hw.features.valid);
-  hw.features.pixel.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+  const io = IO({ in: Input(Stream(Vec(3, SInt(aw)))) });
+  const hw = mobileNetV2Hw(net, { valid: io.in.valid, pixel: io.in.bits.toArray() }, hwOpts);
+  io.in.ready.connect(hw.ready);
+  const out = IO({ out: Output(Stream(Vec(hw.features.pixel.length, SInt(aw)), { alwaysReady: true })) });
+  out.out.valid.connect(hw.features.valid);
+  hw.features.pixel.forEach((v, i) => out.out.bits.at(i).connect(v));
   return { ...io, ...out };
 }
 
-/** The unrolled form's ports: in_x_<(y*W + x)*3 + c> (HWC), out_y_0 .. out_y_{k_fe-1}, combinational. */
-function unrolledPorts(net: MobileNetV2Net): Record<string, SIntValue> {
+/** The unrolled form's ports: the image on `in` (HWC order), the features on `out`, combinational. */
+function unrolledPorts(net: MobileNetV2Net) {
   const aw = formatWidth(net.act);
   const n = net.inputShape[0] * net.inputShape[1] * net.inputShape[2];
-  const ispec: Record<string, PortSpec> = {};
-  for (let i = 0; i < n; i++) ispec[`in_x_${i}`] = Input(SInt(aw));
-  const io = IO(ispec) as Record<string, SIntValue>;
-  const features = mobileNetV2Unrolled(net, { shape: net.inputShape, fmt: net.act, data: Array.from({ length: n }, (_, i) => io[`in_x_${i}`] as SIntValue) });
-  const ospec: Record<string, PortSpec> = {};
-  features.data.forEach((_, i) => (ospec[`out_y_${i}`] = Output(SInt(aw))));
-  const out = IO(ospec) as Record<string, SIntValue>;
-  features.data.forEach((v, i) => (out[`out_y_${i}`] as SIntValue).connect(v));
+  const io = IO({ in: Input(Vec(n, SInt(aw))) });
+  const features = mobileNetV2Unrolled(net, { shape: net.inputShape, fmt: net.act, data: io.in.toArray() });
+  const out = IO({ out: Output(Vec(features.data.length, SInt(aw))) });
+  features.data.forEach((v, i) => out.out.at(i).connect(v));
   return { ...io, ...out };
 }
 
+/** The streaming extractor alone (no `form` parameter): what HaShiFlex and HaShiFix instantiate, its IO exactly typed. */
+export const MobileNetV2Stream = defineModule({
+  name: 'MobileNetV2',
+  params: mobileNetV2NetParams,
+  body: (p) => streamingPorts(mobileNetV2FromParams(p)),
+});
+
+/** The unrolled extractor alone (tiny nets; the paper's form), its IO exactly typed. */
+export const MobileNetV2Unrolled = defineModule({
+  name: 'MobileNetV2',
+  params: mobileNetV2NetParams,
+  body: (p) => unrolledPorts(mobileNetV2FromParams(p)),
+});
+
+/** The extractor in either form; its instances' IO is the streaming or the unrolled form's. */
 export const MobileNetV2 = defineModule({
   name: 'MobileNetV2',
-  params: mobileNetV2Defaults,
+  params: mobileNetV2Params,
   body: (p) => {
     const net = mobileNetV2FromParams(p);
-    if (p.form === 'unrolled') return unrolledPorts(net);
-    if (p.form !== 'streaming') throw new RangeError(`form must be 'streaming' or 'unrolled', got '${p.form}'`);
-    // Returned so a parent (HaShiFix, HaShiFlex) can wire an instance by port name.
-    return streamingPorts(net);
+    return p.form === 'unrolled' ? unrolledPorts(net) : streamingPorts(net);
   },
 });
+
+/** Every parameter's default. */
+export const mobileNetV2Defaults: MobileNetV2Params = MobileNetV2.defaults;
+/** The network parameters' defaults (no `form`): the group a containing design carries. */
+export const mobileNetV2NetDefaults: MobileNetV2NetParams = MobileNetV2Stream.defaults;
 
 export default MobileNetV2;

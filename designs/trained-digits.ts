@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { fixedTensor, readSafetensorsFile, type FixedTensor, type QFormat } from '../lib/index.ts';
 import { hashiFixDefaults, type HaShiFixParams } from './hashifix.ts';
 import { hashiFlexDefaults, type HaShiFlexParams } from './hashiflex.ts';
+import { mobileNetV2NetDefaults, type MobileNetV2NetParams } from './mobilenetv2.ts';
 
 export const trainedWeightsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'train', 'weights');
 
@@ -45,8 +46,8 @@ export interface DigitsReference {
   readonly B: TaskReference;
 }
 
-export function trainedFile(task: DigitsTask, dir = trainedWeightsDir): string {
-  return join(dir, `digits-task${task}.safetensors`);
+export function trainedFile(task: DigitsTask, dir = trainedWeightsDir): `${string}.safetensors` {
+  return `${join(dir, `digits-task${task}`)}.safetensors`;
 }
 
 export function readDigitsReference(dir = trainedWeightsDir): DigitsReference {
@@ -62,14 +63,19 @@ export function trainedConfig(file: string): TrainedConfig {
   return JSON.parse(meta) as TrainedConfig;
 }
 
+/** The extractor's parameters of the trained network (line buffers in memories). */
+export function trainedNetParams(c: TrainedConfig, task: DigitsTask = 'A', dir = trainedWeightsDir): MobileNetV2NetParams {
+  return { ...mobileNetV2NetDefaults, alpha: c.alpha, resolution: c.resolution, blocks: c.blocks, weightBits: c.weightBits, sparsity: c.sparsity, seed: c.seed, lineBuffer: 'memory', weights: trainedFile(task, dir) };
+}
+
 /** HaShiFlex at the trained network's configuration (the demo's: line buffers in memories, 4 NPU lanes). */
 export function trainedFlexParams(c: TrainedConfig, task: DigitsTask = 'A', dir = trainedWeightsDir): HaShiFlexParams {
-  return { ...hashiFlexDefaults, alpha: c.alpha, resolution: c.resolution, blocks: c.blocks, weightBits: c.weightBits, sparsity: c.sparsity, classes: c.classes, lanes: 4, seed: c.seed, lineBuffer: 'memory', weights: trainedFile(task, dir) };
+  return { ...hashiFlexDefaults, fe: trainedNetParams(c, task, dir), classes: c.classes, lanes: 4 };
 }
 
 /** HaShiFix with the task's classifier hardened (Po2, pruned at the model's sparsity, as the importer does). */
 export function trainedFixParams(c: TrainedConfig, task: DigitsTask = 'A', dir = trainedWeightsDir): HaShiFixParams {
-  return { ...hashiFixDefaults, alpha: c.alpha, resolution: c.resolution, blocks: c.blocks, weightBits: c.weightBits, sparsity: c.sparsity, classes: c.classes, seed: c.seed, lineBuffer: 'memory', weights: trainedFile(task, dir) };
+  return { ...hashiFixDefaults, fe: trainedNetParams(c, task, dir), classes: c.classes };
 }
 
 /**

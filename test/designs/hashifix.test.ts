@@ -2,22 +2,23 @@
 // extractor as the HaShiFlex test, with the classifier hardened in Po2 too.
 // Images back to back and with idle cycles; scores equal the golden model's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StringSink, elaborate, emitFirrtl } from '../../dsl/index.ts';
+import { StringSink, elaborate, emitFirrtl, type IOOf } from '../../dsl/index.ts';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
 import { HaShiFix, hashiFixBuild, hashiFixDefaults, hashiFixGolden, type HaShiFixBuild, type HaShiFixParams } from '../../designs/hashifix.ts';
 import { streamImages } from '../../designs/testbench.ts';
 import { Prng, randomTensor, type FixedTensor } from '../../lib/index.ts';
 
-const P: HaShiFixParams = { ...hashiFixDefaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, classes: 6 };
+const P: HaShiFixParams = { ...hashiFixDefaults, fe: { ...hashiFixDefaults.fe, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 }, classes: 6 };
+type FixSim = DesignSimulator<IOOf<typeof HaShiFix>>;
 
-function classify(sim: DesignSimulator, images: readonly FixedTensor[], classes: number, gapProb = 0): { scores: bigint[][]; at: number[] } {
+function classify(sim: FixSim, images: readonly FixedTensor[], gapProb = 0): { scores: bigint[][]; at: number[] } {
   const scores: bigint[][] = [];
   const at: number[] = [];
   streamImages(sim, images, {
     gapProb,
     sample: (cycle) => {
-      if (sim.peek('scores_valid') === 1) {
-        scores.push(Array.from({ length: classes }, (_, i) => BigInt(sim.peek(`scores_bits_${i}`))));
+      if (sim.io.scores.valid.peek() === 1) {
+        scores.push(sim.io.scores.bits.map((s) => BigInt(s.peek())));
         at.push(cycle);
       }
       return scores.length === images.length;
@@ -27,12 +28,12 @@ function classify(sim: DesignSimulator, images: readonly FixedTensor[], classes:
 }
 
 describe('HaShiFix (MobileNetV2 features + hardened Po2 classifier) in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: FixSim;
   let build: HaShiFixBuild;
   beforeAll(async () => {
     build = hashiFixBuild(P);
     sim = await simulate(HaShiFix, P);
-    sim.poke('in_valid', 0);
+    sim.io.in.valid.poke(0);
     sim.reset(2);
   }, 900_000);
   afterAll(() => sim?.close());
@@ -44,7 +45,7 @@ describe('HaShiFix (MobileNetV2 features + hardened Po2 classifier) in Verilator
 
   it('three images back to back: every score equals the golden model, one image per frame time', () => {
     const ims = images(21, 3);
-    const r = classify(sim, ims, P.classes);
+    const r = classify(sim, ims);
     const want = ims.map((im) => hashiFixGolden(build, im).scores);
     expect(r.scores).toEqual(want);
     expect(want[0]).not.toEqual(want[1]);
@@ -55,7 +56,7 @@ describe('HaShiFix (MobileNetV2 features + hardened Po2 classifier) in Verilator
 
   it('with idle input cycles: the same scores', () => {
     const ims = images(22, 2);
-    expect(classify(sim, ims, P.classes, 0.3).scores).toEqual(ims.map((im) => hashiFixGolden(build, im).scores));
+    expect(classify(sim, ims, 0.3).scores).toEqual(ims.map((im) => hashiFixGolden(build, im).scores));
   });
 
   it('is hardened throughout: adders, no multiplier, in the FIRRTL', () => {

@@ -4,24 +4,25 @@
 // model's (the extractor's golden model, then the NPU's); new classifier
 // weights written through the port change the scores in the same simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IOOf } from '../../dsl/index.ts';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
 import { HaShiFlex, hashiFlexBuild, hashiFlexDefaults, hashiFlexGolden, type HaShiFlexParams } from '../../designs/hashiflex.ts';
 import { classifyFlex as classify, writeClassifier as writeWeights } from '../../designs/testbench.ts';
 import { type MobileNetV2Build } from '../../designs/mobilenetv2.ts';
 import { Prng, npuCycles, qformat, randomFixedClassifier, randomTensor } from '../../lib/index.ts';
 
-const P: HaShiFlexParams = { ...hashiFlexDefaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, classes: 6, lanes: 4 };
+const P: HaShiFlexParams = { ...hashiFlexDefaults, fe: { ...hashiFlexDefaults.fe, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 }, classes: 6, lanes: 4 };
 
 describe('HaShiFlex (MobileNetV2 features + classifier NPU) in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: DesignSimulator<IOOf<typeof HaShiFlex>>;
   let build: MobileNetV2Build;
-  const taskA = randomFixedClassifier({ classes: P.classes, features: P.headChannels, seed: 1, fmt: qformat(P.wInt, P.wFrac) });
-  const taskB = randomFixedClassifier({ classes: P.classes, features: P.headChannels, seed: 2, fmt: qformat(P.wInt, P.wFrac) });
+  const taskA = randomFixedClassifier({ classes: P.classes, features: P.fe.headChannels, seed: 1, fmt: qformat(P.wInt, P.wFrac) });
+  const taskB = randomFixedClassifier({ classes: P.classes, features: P.fe.headChannels, seed: 2, fmt: qformat(P.wInt, P.wFrac) });
   beforeAll(async () => {
     build = hashiFlexBuild(P);
     sim = await simulate(HaShiFlex, P);
-    sim.poke('in_valid', 0);
-    sim.poke('wWrite_valid', 0);
+    sim.io.in.valid.poke(0);
+    sim.io.wWrite.valid.poke(0);
     sim.reset(2);
   }, 900_000);
   afterAll(() => sim?.close());

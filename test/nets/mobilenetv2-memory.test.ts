@@ -6,59 +6,47 @@
 // Also with every conv layer in a module of its own (mobileNetV2Hw's layerModules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
-import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, streamingPorts, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
-import { defineModule } from '../../dsl/index.ts';
+import { MobileNetV2Stream, mobileNetV2FromParams, streamingPorts, type MobileNetV2NetParams } from '../../designs/mobilenetv2.ts';
+import { extractFeatures } from '../../designs/testbench.ts';
+import { defineModule, type IOOf } from '../../dsl/index.ts';
 import { Prng, mobileNetV2Golden, randomTensor, type FixedTensor, type MobileNetV2Net } from '../../lib/index.ts';
 
-const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, lineBuffer: 'memory' };
+const PARAMS: MobileNetV2NetParams = { ...MobileNetV2Stream.defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3, lineBuffer: 'memory' };
 
-/** Stream the images (a pixel whenever in_ready, with idle cycles at rate gapProb); the feature vectors that come out. */
-function stream(sim: DesignSimulator, net: MobileNetV2Net, images: readonly FixedTensor[], gapProb: number): bigint[][] {
-  const pix = images.flatMap((t) => Array.from({ length: t.data.length / 3 }, (_, i) => t.data.slice(i * 3, (i + 1) * 3)));
-  const junk = new Prng(78);
-  const out: bigint[][] = [];
-  let k = 0;
-  for (let idle = 0; idle < 200; ) {
-    const have = k < pix.length && !(gapProb > 0 && junk.nextFloat() < gapProb);
-    sim.poke('in_valid', have ? 1 : 0);
-    for (let i = 0; i < 3; i++) sim.poke(`in_x_${i}`, have ? pix[k]![i]! : BigInt(junk.int(-128, 127)));
-    const took = have && sim.peek('in_ready') === 1;
-    sim.step();
-    if (took) k++;
-    if (k >= pix.length) idle++;
-    if (sim.peek('out_valid') === 1) out.push(Array.from({ length: net.features }, (_, i) => BigInt(sim.peek(`out_y_${i}`))));
-  }
-  expect(k, 'every pixel taken').toBe(pix.length);
-  return out;
+type ExtractorSim = DesignSimulator<IOOf<typeof MobileNetV2Stream>>;
+
+/** The feature vectors out of the images streamed in (the shared test-bench driver), with idle cycles at rate gapProb. */
+function stream(sim: ExtractorSim, images: readonly FixedTensor[], gapProb: number): bigint[][] {
+  return extractFeatures(sim, images, { gapProb, tail: 200 }).features;
 }
 
 describe('MobileNetV2 with memory line buffers in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: ExtractorSim;
   let net: MobileNetV2Net;
   beforeAll(async () => {
     net = mobileNetV2FromParams(PARAMS);
-    sim = await simulate(MobileNetV2, PARAMS);
+    sim = await simulate(MobileNetV2Stream, PARAMS);
   }, 900_000);
   afterAll(() => sim?.close());
 
   it('after junk and a mid-frame reset, images at full rate and with 30 % gaps give the golden features', () => {
     const p = new Prng(2026);
     // Junk into every line buffer: a frame and a half of random pixels, then reset mid-frame.
-    sim.poke('in_valid', 0);
+    sim.io.in.valid.poke(0);
     sim.reset(2);
     for (let i = 0; i < 230; i++) {
-      sim.poke('in_valid', 1);
-      for (let c = 0; c < 3; c++) sim.poke(`in_x_${c}`, BigInt(p.int(-128, 127)));
+      sim.io.in.valid.poke(1);
+      for (const c of sim.io.in.bits) c.poke(BigInt(p.int(-128, 127)));
       sim.step();
     }
-    sim.poke('in_valid', 0);
+    sim.io.in.valid.poke(0);
     sim.reset(1);
     const images = Array.from({ length: 2 }, () => randomTensor(p, net.inputShape, net.act, 0.1));
     const want = images.map((im) => mobileNetV2Golden(net, im).features.data);
     expect(want[0]).not.toEqual(want[1]);
-    expect(stream(sim, net, images, 0)).toEqual(want);
+    expect(stream(sim, images, 0)).toEqual(want);
     const more = Array.from({ length: 2 }, () => randomTensor(p, net.inputShape, net.act, 0.1));
-    expect(stream(sim, net, more, 0.3)).toEqual(more.map((im) => mobileNetV2Golden(net, im).features.data));
+    expect(stream(sim, more, 0.3)).toEqual(more.map((im) => mobileNetV2Golden(net, im).features.data));
   });
 });
 
@@ -69,7 +57,7 @@ const Layered = defineModule({
 });
 
 describe('MobileNetV2 with a module per conv layer in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: ExtractorSim;
   let net: MobileNetV2Net;
   beforeAll(async () => {
     net = mobileNetV2FromParams(PARAMS);
@@ -79,9 +67,9 @@ describe('MobileNetV2 with a module per conv layer in Verilator', () => {
 
   it('images with 30 % gaps give the golden features', () => {
     const p = new Prng(2027);
-    sim.poke('in_valid', 0);
+    sim.io.in.valid.poke(0);
     sim.reset(2);
     const images = Array.from({ length: 2 }, () => randomTensor(p, net.inputShape, net.act, 0.1));
-    expect(stream(sim, net, images, 0.3)).toEqual(images.map((im) => mobileNetV2Golden(net, im).features.data));
+    expect(stream(sim, images, 0.3)).toEqual(images.map((im) => mobileNetV2Golden(net, im).features.data));
   });
 });

@@ -28,12 +28,12 @@ describe('MobileNetV2 structure', () => {
       'clock:input:1',
       'reset:input:1',
       'in_valid:input:1',
-      'in_x_0:input:8',
-      'in_x_1:input:8',
-      'in_x_2:input:8',
       'in_ready:output:1',
+      'in_bits_0:input:8',
+      'in_bits_1:input:8',
+      'in_bits_2:input:8',
       'out_valid:output:1',
-      ...Array.from({ length: 16 }, (_, i) => `out_y_${i}:output:8`),
+      ...Array.from({ length: 16 }, (_, i) => `out_bits_${i}:output:8`),
     ]);
     const sink = new StringSink();
     emitFirrtl(circuit, sink);

@@ -4,17 +4,18 @@
 // is checked against too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
-import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
+import type { IOOf } from '../../dsl/index.ts';
+import { MobileNetV2Unrolled, mobileNetV2FromParams, type MobileNetV2NetParams } from '../../designs/mobilenetv2.ts';
 import { Prng, mobileNetV2Golden, randomTensor, rawMax, type MobileNetV2Net } from '../../lib/index.ts';
 
-const P: MobileNetV2Params = { ...mobileNetV2Defaults, form: 'unrolled', alpha: 0.35, resolution: 4, blocks: 3, headChannels: 8, sparsity: 0.5, seed: 4 };
+const P: MobileNetV2NetParams = { ...MobileNetV2Unrolled.defaults, alpha: 0.35, resolution: 4, blocks: 3, headChannels: 8, sparsity: 0.5, seed: 4 };
 
 describe('MobileNetV2, fully unrolled, in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: DesignSimulator<IOOf<typeof MobileNetV2Unrolled>>;
   let net: MobileNetV2Net;
   beforeAll(async () => {
     net = mobileNetV2FromParams(P);
-    sim = await simulate(MobileNetV2, P);
+    sim = await simulate(MobileNetV2Unrolled, P);
   }, 900_000);
   afterAll(() => sim?.close());
 
@@ -23,8 +24,8 @@ describe('MobileNetV2, fully unrolled, in Verilator', () => {
     const seen = new Set<string>();
     for (let n = 0; n < 6; n++) {
       const im = randomTensor(p, net.inputShape, net.act, 0.15);
-      im.data.forEach((v, i) => sim.poke(`in_x_${i}`, v));
-      const got = Array.from({ length: net.features }, (_, i) => BigInt(sim.peek(`out_y_${i}`)));
+      im.data.forEach((v, i) => sim.io.in[i]!.poke(v));
+      const got = sim.io.out.map((y) => BigInt(y.peek()));
       const want = mobileNetV2Golden(net, im).features.data;
       expect(got).toEqual(want);
       seen.add(want.join(','));

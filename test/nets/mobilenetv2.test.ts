@@ -6,7 +6,9 @@
 // the golden model (every internal layer asserts that it never drops a pixel).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
-import { MobileNetV2, mobileNetV2Defaults, mobileNetV2FromParams, type MobileNetV2Params } from '../../designs/mobilenetv2.ts';
+import type { IOOf } from '../../dsl/index.ts';
+import { MobileNetV2Stream, mobileNetV2FromParams, type MobileNetV2NetParams } from '../../designs/mobilenetv2.ts';
+import { extractFeatures, type ExtractorRun } from '../../designs/testbench.ts';
 import {
   Prng,
   goldenMobileNetV2,
@@ -21,51 +23,25 @@ import {
   type MobileNetV2Net,
 } from '../../lib/index.ts';
 
-const PARAMS: MobileNetV2Params = { ...mobileNetV2Defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 };
+const PARAMS: MobileNetV2NetParams = { ...MobileNetV2Stream.defaults, alpha: 0.35, resolution: 12, blocks: 3, headChannels: 24, sparsity: 0.5, seed: 3 };
 
-interface RunResult {
-  features: bigint[][];
-  /** Cycle (after reset) of each out_valid. */
-  at: number[];
-  cycles: number;
-}
+type ExtractorSim = DesignSimulator<IOOf<typeof MobileNetV2Stream>>;
 
-/** Stream the images back to back (a pixel whenever in_ready), junk on the pixel ports otherwise. */
-function stream(sim: DesignSimulator, net: MobileNetV2Net, images: readonly FixedTensor[], extra: number, gapProb = 0): RunResult {
-  const C = 3;
-  const pix = images.flatMap((t) => Array.from({ length: t.data.length / C }, (_, i) => t.data.slice(i * C, (i + 1) * C)));
-  const junk = new Prng(77);
-  sim.poke('in_valid', 0);
+/** Reset, then stream the images back to back (the shared test-bench driver: junk on the pixel ports while not valid). */
+function stream(sim: ExtractorSim, images: readonly FixedTensor[], tail: number, gapProb = 0): ExtractorRun {
+  sim.io.in.valid.poke(0);
   sim.reset(2);
-  const features: bigint[][] = [];
-  const at: number[] = [];
-  let k = 0;
-  let cycle = 0;
-  for (let idle = 0; idle < extra; cycle++) {
-    const have = k < pix.length && !(gapProb > 0 && junk.nextFloat() < gapProb);
-    sim.poke('in_valid', have ? 1 : 0);
-    for (let i = 0; i < C; i++) sim.poke(`in_x_${i}`, have ? pix[k]![i]! : BigInt(junk.int(-128, 127)));
-    const took = have && sim.peek('in_ready') === 1;
-    sim.step();
-    if (took) k++;
-    if (k >= pix.length) idle++;
-    if (sim.peek('out_valid') === 1) {
-      features.push(Array.from({ length: net.features }, (_, i) => BigInt(sim.peek(`out_y_${i}`))));
-      at.push(cycle);
-    }
-  }
-  expect(k, 'every pixel taken').toBe(pix.length);
-  return { features, at, cycles: cycle };
+  return extractFeatures(sim, images, { tail, gapProb });
 }
 
 describe('MobileNetV2 feature extractor (streaming) in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: ExtractorSim;
   let net: MobileNetV2Net;
   const times: Record<string, number> = {};
   beforeAll(async () => {
     net = mobileNetV2FromParams(PARAMS);
     const t0 = performance.now();
-    sim = await simulate(MobileNetV2, PARAMS);
+    sim = await simulate(MobileNetV2Stream, PARAMS);
     times.build = (performance.now() - t0) / 1000;
   }, 900_000);
   afterAll(() => {
@@ -94,7 +70,7 @@ describe('MobileNetV2 feature extractor (streaming) in Verilator', () => {
     const p = new Prng(2025);
     const images = [randomTensor(p, net.inputShape, net.act, 0.1), randomTensor(p, net.inputShape, net.act, 0.1)];
     const t0 = performance.now();
-    const r = stream(sim, net, images, 200);
+    const r = stream(sim, images, 200);
     times.sim = (performance.now() - t0) / 1000;
     const want = images.map((im) => mobileNetV2Golden(net, im).features.data);
     expect(r.features.length).toBe(2);
@@ -113,7 +89,7 @@ describe('MobileNetV2 feature extractor (streaming) in Verilator', () => {
   it('with random idle cycles at the input (30 %): the same features as the golden model', () => {
     const p = new Prng(31);
     const images = [randomTensor(p, net.inputShape, net.act, 0.1), randomTensor(p, net.inputShape, net.act, 0.1), randomTensor(p, net.inputShape, net.act, 0.1)];
-    const r = stream(sim, net, images, 200, 0.3);
+    const r = stream(sim, images, 200, 0.3);
     expect(r.features).toEqual(images.map((im) => mobileNetV2Golden(net, im).features.data));
   });
 
