@@ -6,7 +6,7 @@ import { HashiError } from '../dsl/index.ts';
 import { setCurrentLocator } from '../dsl/locator.ts';
 import { pathToFileURL } from 'node:url';
 import { choiceList, describeParam, isChoice, isModuleDef, isOneOf, paramLeaves } from '../dsl/index.ts';
-import type { Choice, ModuleDef, ParamSpec, Params, ParamsInput, ParamValue, SourceLoc } from '../dsl/index.ts';
+import type { Choice, ModuleDef, ParamSpec, Params, ParamsInput, SourceLoc } from '../dsl/index.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function loadDesign(file: string, top: string | undefined): Promise<ModuleDef> {
@@ -39,11 +39,16 @@ export async function loadDesign(file: string, top: string | undefined): Promise
   throw new UsageError(`${file} exports several modules (${unique.map(([d, k]) => label(d, k)).join(', ')}); choose one with --top NAME`);
 }
 
+/** Parameters as the command line gives them: `fe.blocks=3` sets `blocks` in the group `fe`. */
+interface ParamGroup {
+  [key: string]: number | boolean | string | ParamGroup;
+}
+
 /** `key=value` pairs (`fe.blocks=3` for a parameter in a group), each value typed like the parameter's default. */
 export function parseParams(def: ModuleDef, pairs: readonly string[]): ParamsInput<Params> {
   const leaves = paramLeaves((def.spec.params ?? def.defaults) as ParamSpec);
   const listing = (): string => (leaves.length ? `the parameters are: ${leaves.map((l) => `${l.path} (${describeParam(l.spec)})`).join(', ')}` : 'this module takes none');
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const out: ParamGroup = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects key=value, got '${pair}'`);
@@ -57,13 +62,17 @@ export function parseParams(def: ModuleDef, pairs: readonly string[]): ParamsInp
     }
     const path = key.split('.');
     let group = out;
-    for (const part of path.slice(0, -1)) group = (group[part] ??= {}) as Record<string, unknown>;
+    for (const part of path.slice(0, -1)) {
+      const next = group[part];
+      if (typeof next === 'object') group = next;
+      else group = group[part] = {};
+    }
     group[path[path.length - 1]!] = coerce(key, text, leaf.spec);
   }
-  return out as ParamsInput<Params>;
+  return out;
 }
 
-function coerce(key: string, text: string, like: number | boolean | string | Choice): ParamValue {
+function coerce(key: string, text: string, like: number | boolean | string | Choice): number | boolean | string {
   if (isChoice(like)) {
     if (!isOneOf(like, text)) throw new UsageError(`parameter '${key}' is one of ${choiceList(like)}; got '${text}'`);
     return text;

@@ -2,11 +2,11 @@
 // adder tree over the C inputs of its pixel, seeded random weights wired in.
 //   npx hashi emit designs/po2-pointwise.ts --param channels=64 --param sparsity=0.9
 import { defineModule } from '../dsl/index.ts';
-import { po2LayerBody, po2LayerDefaults } from './po2-common.ts';
+import { po2LayerBody, po2LayerParams } from './po2-common.ts';
 
 export const Po2Pointwise = defineModule({
   name: 'Po2Pointwise',
-  params: { ...po2LayerDefaults, channels: 64, outChannels: 16 },
+  params: { ...po2LayerParams, channels: 64, outChannels: 16 },
   body: (p) => po2LayerBody(p, { kernel: 1, stride: 1, padding: 'valid' }),
 });
 

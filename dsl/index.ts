@@ -45,7 +45,7 @@ export { defineExtModule, isExtModuleDef } from './ext-module.ts';
 export type { ExtModuleDef, ExtModuleSpec } from './ext-module.ts';
 export { withClock, withReset, withClockAndReset } from './clock-domains.ts';
 export type { IOOf, ModuleDef, ModuleSpec, Params, ParamValue, ParamsInput, ParamsOf, ParamSpec } from './module.ts';
-export { oneOf, isChoice, isOneOf, choiceList, paramLeaves, describeParam } from './params.ts';
+export { oneOf, isChoice, isOneOf, choiceList, paramLeaves, describeParam, defaultsOf } from './params.ts';
 export type { Choice } from './params.ts';
 export type { CircuitIR as Circuit } from './ir.ts';
 export { HashiError, ToolError, printable } from './errors.ts';

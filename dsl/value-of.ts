@@ -9,7 +9,7 @@ type Unflip<S> = S extends FlippedType<infer T> ? T : S;
 /** The value of a Bundle type: one typed value per field. */
 // Index signatures are dropped: inference can add `& Record<string, FieldSpec>` to a bundle's fields.
 export type BundleOf<F extends Record<string, FieldSpec>> = BundleValue<F> & {
-  readonly [K in keyof F as string extends K ? never : K]: ValueOf<Unflip<F[K]> & HwType>;
+  readonly [K in keyof F as string extends K ? never : K]: ValueOf<Extract<Unflip<F[K]>, HwType>>;
 };
 
 /** The value class TypeScript infers for a hardware type (UInt for `UInt(8)`, a Vec value for `Vec(...)`, ...). */
@@ -25,7 +25,7 @@ export type ValueOf<T extends HwType> = T extends BoolType
         ? Clock
         : T extends MixedVecType<infer E>
           ? MixedVecValue<E>
-          : T extends BundleType<infer F>
+          : T extends { readonly kind: 'bundle'; readonly fields: infer F extends Record<string, FieldSpec> }
           ? BundleOf<F>
           : T extends VecType<infer E>
             ? VecValue<E>

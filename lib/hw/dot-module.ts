@@ -2,12 +2,11 @@
  * `Po2Dot`: one hardened dot product (an adder tree) as a module whose
  * parameters are plain strings and numbers, so that identical trees (every
  * interior pixel of one output channel) are elaborated once and instantiated
- * many times. Ports: inputs `t_0 .. t_{n-1}` (one per NONZERO weight, in the
- * order of `weights`), output `y` (the sum in accumulator LSBs, exactly as wide
+ * many times. Ports: input `t`, a Vec of one tap per NONZERO weight (in the
+ * order of `weights`; no `t` when there are none), output `y` (the sum in accumulator LSBs, exactly as wide
  * as its range). The IO object also carries `adders`, the adders the tree built.
  */
-import { IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
-import type { PortSpec, SIntValue } from '../../dsl/index.ts';
+import { IO, Input, Output, SInt, Vec, defineModule, oneOf } from '../../dsl/index.ts';
 import { formatWidth, qformat } from '../fixed/format.ts';
 import { EXACT, truncating, type AccumulateMode } from '../golden/accumulate.ts';
 import { po2, type Po2 } from '../po2/po2.ts';
@@ -49,7 +48,7 @@ export const Po2Dot = defineModule({
     actInt: 3,
     actFrac: 5,
     accFrac: 5,
-    mode: 'exact' as string,
+    mode: oneOf(['exact', 'floor-signed', 'subtract-floored']),
     bias: '0',
     pipelineEvery: 0,
     levels: 0,
@@ -57,11 +56,10 @@ export const Po2Dot = defineModule({
   body: (p) => {
     const act = qformat(p.actInt, p.actFrac);
     const ws = decodeWeights(p.weights);
-    const spec: Record<string, PortSpec> = {};
-    ws.forEach((_, i) => (spec[`t_${i}`] = Input(SInt(formatWidth(act)))));
-    const inputs = IO(spec) as Record<string, SIntValue>;
+    // No taps (every weight pruned): no input port at all, as a Vec cannot be empty.
+    const inputs = ws.length > 0 ? IO({ t: Input(Vec(ws.length, SInt(formatWidth(act)))) }) : undefined;
     const tree = po2AdderTree(
-      ws.map((w, i) => ({ x: inputs[`t_${i}`] as SIntValue, w })),
+      ws.map((w, i) => ({ x: inputs!.t.at(i), w })),
       {
         act,
         accFrac: p.accFrac,

@@ -178,10 +178,10 @@ function convCoreHw(x: HwTensor, kernel: number, outC: number, taps: readonly (r
       bias: biasAcc(j.oc).toString(),
       pipelineEvery: opts.pipelineEvery ?? 0,
       levels: plan.levels,
-    }) as unknown as Record<string, SIntValue>;
-    j.inputs.forEach((xi, i) => (dot[`t_${i}`] as SIntValue).connect(x.data[xi] as SIntValue));
-    data[j.idx] = fitWidth(dot.y as SIntValue, accW);
-    adders += (dot as unknown as { adders: number }).adders;
+    });
+    j.inputs.forEach((xi, i) => dot.t?.at(i).connect(x.data[xi] as SIntValue));
+    data[j.idx] = fitWidth(dot.y, accW);
+    adders += dot.adders;
   }
   return { shape: plan.shape, fmt: plan.fmt, data, channelRanges: plan.channelRanges, latency: plan.latency, adders };
 }

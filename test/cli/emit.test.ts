@@ -29,7 +29,7 @@ const examples: [string, string[], string[]][] = [
   ['designs/po2-conv3x3.ts', [], ['UNUSEDSIGNAL']],
   ...['designs/hashiflex.ts', 'designs/hashifix.ts'].map((d): [string, string[], string[]] => [
     d,
-    ['--param', 'resolution=8', '--param', 'blocks=3', '--param', 'headChannels=8', '--param', 'classes=3'], // block 3 has a residual (a Queue),
+    ['--param', 'fe.resolution=8', '--param', 'fe.blocks=3', '--param', 'fe.headChannels=8', '--param', 'classes=3'], // block 3 has a residual (a Queue),
     ['UNUSEDSIGNAL'],
   ]),
 ];
@@ -103,16 +103,25 @@ describe('hashi emit', () => {
   });
 
   it('reports a missing or mismatched weight file by name (tensor and shape), without a stack trace', () => {
-    const missing = hashi('emit', 'designs/hashiflex.ts', '--param', 'weights=/no/such/weights.safetensors', '-o', join(out, 'bad'));
+    const missing = hashi('emit', 'designs/hashiflex.ts', '--param', 'fe.weights=/no/such/weights.safetensors', '-o', join(out, 'bad'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^error: designs\/mobilenetv2\.ts:\d+:\d+: weights: no file '\/no\/such\/weights\.safetensors'[^\n]*\n {2}fix: /);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
     const file = join(out, 'six-classes.safetensors');
     writeSafetensorsFile(file, randomMobileNetV2StateDict({ alpha: 0.35, resolution: 8, classes: 6, seed: 1 }));
-    const wrong = hashi('emit', 'designs/hashifix.ts', '--param', `weights=${file}`, '--param', 'resolution=8', '--param', 'blocks=1', '-o', join(out, 'bad'));
+    const wrong = hashi('emit', 'designs/hashifix.ts', '--param', `fe.weights=${file}`, '--param', 'fe.resolution=8', '--param', 'fe.blocks=1', '-o', join(out, 'bad'));
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain("tensor 'classifier.1.weight': expected shape [10,1280], got [6,1280]");
     expect(wrong.stderr).toMatch(/^error: designs\/mobilenetv2\.ts:\d+:\d+: /);
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('sets a parameter of a group with a dotted key and lists the valid choices of a bad one', () => {
+    const bad = hashi('emit', 'designs/hashiflex.ts', '--param', 'fe.lineBuffer=sram', '-o', join(out, 'bad'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("parameter 'fe.lineBuffer' is one of 'registers', 'memory'; got 'sram'");
+    const flat = hashi('emit', 'designs/hashiflex.ts', '--param', 'blocks=3', '-o', join(out, 'bad'));
+    expect(flat.status).toBe(1);
+    expect(flat.stderr).toContain("unknown parameter 'blocks'; the parameters are: fe.alpha (a number; default 0.35)");
   });
 });
