@@ -286,7 +286,7 @@ export async function graphNetReport(g: Graph, hw: GraphStreamingOptions, params
 /** A design file's network: it must export `mobileNetV2FromParams` (as designs/mobilenetv2.ts does). */
 export async function loadNetDesign(file: string, top: string | undefined): Promise<{ def: ModuleDef; fromParams: (p: Params) => MobileNetV2Net }> {
   const def = await loadDesign(file, top);
-  const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+  const mod: { readonly [name: string]: unknown } = await import(pathToFileURL(resolve(file)).href);
   const fromParams = mod.mobileNetV2FromParams;
   if (typeof fromParams !== 'function') throw new UsageError(`${file} exports no mobileNetV2FromParams(params); report net needs the network as data (see designs/mobilenetv2.ts), or give a built-in family name (${FAMILY_NAMES.join(", ")})`);
   return { def, fromParams: fromParams as (p: Params) => MobileNetV2Net };

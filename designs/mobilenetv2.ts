@@ -8,7 +8,7 @@
 // nets): the whole image on `in` (a Vec, HWC order), the features on `out`, combinational.
 import { existsSync } from 'node:fs';
 import { IO, Input, Output, SInt, Stream, Vec, defineModule, oneOf } from '../dsl/index.ts';
-import type { ParamsOf } from '../dsl/index.ts';
+import type { ModuleDef, ParamSpec, ParamsOf } from '../dsl/index.ts';
 import {
   formatWidth,
   importMobileNetV2,
@@ -146,28 +146,23 @@ function unrolledPorts(net: MobileNetV2Net) {
   return { ...io, ...out };
 }
 
+// The three definitions below are made in one place: a module's source locator
+// (in the SystemVerilog's comments) is where defineModule is called, so the
+// streaming extractor's SV is byte-identical whichever of them built it.
+function extractor<S extends ParamSpec, IO>(params: S, body: (p: ParamsOf<S>) => IO): ModuleDef<ParamsOf<S>, IO> {
+  return defineModule({ name: 'MobileNetV2', params, body });
+}
+
 /** The streaming extractor alone (no `form` parameter): what HaShiFlex and HaShiFix instantiate, its IO exactly typed. */
-export const MobileNetV2Stream = defineModule({
-  name: 'MobileNetV2',
-  params: mobileNetV2NetParams,
-  body: (p) => streamingPorts(mobileNetV2FromParams(p)),
-});
+export const MobileNetV2Stream = extractor(mobileNetV2NetParams, (p) => streamingPorts(mobileNetV2FromParams(p)));
 
 /** The unrolled extractor alone (tiny nets; the paper's form), its IO exactly typed. */
-export const MobileNetV2Unrolled = defineModule({
-  name: 'MobileNetV2',
-  params: mobileNetV2NetParams,
-  body: (p) => unrolledPorts(mobileNetV2FromParams(p)),
-});
+export const MobileNetV2Unrolled = extractor(mobileNetV2NetParams, (p) => unrolledPorts(mobileNetV2FromParams(p)));
 
 /** The extractor in either form; its instances' IO is the streaming or the unrolled form's. */
-export const MobileNetV2 = defineModule({
-  name: 'MobileNetV2',
-  params: mobileNetV2Params,
-  body: (p) => {
-    const net = mobileNetV2FromParams(p);
-    return p.form === 'unrolled' ? unrolledPorts(net) : streamingPorts(net);
-  },
+export const MobileNetV2 = extractor(mobileNetV2Params, (p) => {
+  const net = mobileNetV2FromParams(p);
+  return p.form === 'unrolled' ? unrolledPorts(net) : streamingPorts(net);
 });
 
 /** Every parameter's default. */
