@@ -75,7 +75,7 @@ export function paramLeaves(spec: ParamSpec, prefix = ''): { path: string; spec:
 
 /** How one parameter is described in an error: its kind and default. */
 export function describeParam(spec: number | boolean | string | Choice): string {
-  return isChoice(spec) ? `one of ${choiceList(spec)}; default '${spec.default}'` : `a ${typeof spec}; default ${JSON.stringify(spec)}`;
+  return isChoice(spec) ? `one of ${choiceList(spec)}; default '${spec.default}'` : `default ${JSON.stringify(spec)}`;
 }
 
 /**

@@ -12,8 +12,8 @@
  * value, then the requantization, as golden `layerOutput`), and an add
  * followed by a requantize as one `streamingResidualAdd`.
  */
-import { B, Bool, IO, Input, Output, SInt, assert, defineModule, instance, mux, when } from '../../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
+import { B, IO, Input, MixedVec, Output, SInt, Stream, Vec, assert, defineModule, instance, mux, when } from '../../dsl/index.ts';
+import type { BoolValue, SIntValue } from '../../dsl/index.ts';
 import { formatWidth } from '../fixed/format.ts';
 import { EXACT } from '../golden/accumulate.ts';
 import type { Activation } from '../golden/post.ts';
@@ -117,25 +117,22 @@ export function convModule(name: string, io: StreamingConvPorts, conv: (x: Strea
   const Def = defineModule({
     name: `Conv_${name}`,
     body: () => {
-      const ispec: Record<string, PortSpec> = { in_valid: Input(Bool()) };
-      for (let i = 0; i < C; i++) ispec[`in_x_${i}`] = Input(SInt(w));
-      const ip = IO(ispec) as Record<string, SIntValue | BoolValue>;
-      const r = conv({ valid: ip.in_valid as BoolValue, pixel: Array.from({ length: C }, (_, i) => ip[`in_x_${i}`] as SIntValue) });
-      const ospec: Record<string, PortSpec> = { ready: Output(Bool()), out_valid: Output(Bool()) };
-      r.acc.forEach((v, i) => (ospec[`acc_${i}`] = Output(SInt(v.width))));
-      const op = IO(ospec) as Record<string, SIntValue | BoolValue>;
-      (op.ready as BoolValue).connect(r.ready);
-      (op.out_valid as BoolValue).connect(r.outValid);
-      r.acc.forEach((v, i) => (op[`acc_${i}`] as SIntValue).connect(v));
+      const ip = IO({ in: Input(Stream(Vec(C, SInt(w)))) });
+      const r = conv({ valid: ip.in.valid, pixel: ip.in.bits.toArray() });
+      ip.in.ready.connect(r.ready);
+      // Each channel's accumulator has its own width: a MixedVec.
+      const op = IO({ out: Output(Stream(MixedVec(r.acc.map((v) => SInt(v.width))), { alwaysReady: true })) });
+      op.out.valid.connect(r.outValid);
+      r.acc.forEach((v, i) => op.out.bits.at(i).connect(v));
       info = r;
       return { ...ip, ...op };
     },
   });
-  const inst = instance(Def, {}) as unknown as Record<string, SIntValue | BoolValue>;
-  (inst.in_valid as BoolValue).connect(io.valid);
-  io.pixel.forEach((v, i) => (inst[`in_x_${i}`] as SIntValue).connect(v));
+  const inst = instance(Def);
+  inst.in.valid.connect(io.valid);
+  io.pixel.forEach((v, i) => inst.in.bits.at(i).connect(v));
   const r = info as StreamingConvResult;
-  return { ...r, ready: inst.ready as BoolValue, outValid: inst.out_valid as BoolValue, acc: r.acc.map((_, i) => inst[`acc_${i}`] as SIntValue) };
+  return { ...r, ready: inst.in.ready, outValid: inst.out.valid, acc: inst.out.bits.toArray() };
 }
 
 /** Grouped OHWI weights (I = C / groups) as full OHWI over C channels, zeros outside each group (a zero weight costs no adder). */

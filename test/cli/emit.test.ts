@@ -118,10 +118,10 @@ describe('hashi emit', () => {
 
   it('sets a parameter of a group with a dotted key and lists the valid choices of a bad one', () => {
     const bad = hashi('emit', 'designs/hashiflex.ts', '--param', 'fe.lineBuffer=sram', '-o', join(out, 'bad'));
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2); // a usage error
     expect(bad.stderr).toContain("parameter 'fe.lineBuffer' is one of 'registers', 'memory'; got 'sram'");
     const flat = hashi('emit', 'designs/hashiflex.ts', '--param', 'blocks=3', '-o', join(out, 'bad'));
-    expect(flat.status).toBe(1);
-    expect(flat.stderr).toContain("unknown parameter 'blocks'; the parameters are: fe.alpha (a number; default 0.35)");
+    expect(flat.status).toBe(2);
+    expect(flat.stderr).toContain("unknown parameter 'blocks'; the parameters are: fe.alpha (default 0.35)");
   });
 });

@@ -54,7 +54,7 @@ describe('typed parameters', () => {
     expect(() => parseParams(Outer, ['weights=x.onnx'])).toThrow("parameter 'weights' is one of 'random', 'import', a name ending in '.safetensors'; got 'x.onnx'");
     expect(() => parseParams(Outer, ['inner=3'])).toThrow("parameter 'inner' is a group; set its members one by one, e.g. --param inner.width=...; they are: inner.width, inner.form");
     expect(() => parseParams(Outer, ['form=wide'])).toThrow(
-      "unknown parameter 'form'; the parameters are: inner.width (a number; default 4), inner.form (one of 'wide', 'narrow'; default 'wide'), weights (one of 'random', 'import', a name ending in '.safetensors'; default 'random'), copies (a number; default 1)",
+      "unknown parameter 'form'; the parameters are: inner.width (default 4), inner.form (one of 'wide', 'narrow'; default 'wide'), weights (one of 'random', 'import', a name ending in '.safetensors'; default 'random'), copies (default 1)",
     );
   });
 });
