@@ -1,7 +1,12 @@
 // Shared by the NPU tests (not a test file): drive the NPU's host ports and
 // record what the result port shows, cycle by cycle, in a Verilator model.
+import type { IOOf } from '../../dsl/index.ts';
 import type { DesignSimulator } from '../../sim/index.ts';
-import { Prng, rawMax, rawMin, type QFormat } from '../../lib/index.ts';
+import { Npu, Prng, rawMax, rawMin, type QFormat } from '../../lib/index.ts';
+import { writeClassifier } from '../../designs/testbench.ts';
+
+/** The NPU in Verilator, its ports typed (`sim.io`). */
+export type NpuSim = DesignSimulator<IOOf<typeof Npu>>;
 
 export interface NpuRun {
   /** Cycle index (the start cycle is 0) of every valid result. */
@@ -12,34 +17,27 @@ export interface NpuRun {
   readonly busyCycles: number;
 }
 
-export function idle(sim: DesignSimulator): void {
-  sim.poke('start', 0);
-  sim.poke('wWrite_valid', 0);
-  sim.poke('xWrite_valid', 0);
+export function idle(sim: NpuSim): void {
+  sim.io.start.poke(0);
+  sim.io.wWrite.valid.poke(0);
+  sim.io.xWrite.valid.poke(0);
 }
 
-/** Write weights[o][j] through the host weight port, one word per cycle. */
-export function writeWeights(sim: DesignSimulator, weights: readonly (readonly bigint[])[], only?: readonly [number, number][]): void {
-  const cells = only ?? weights.flatMap((row, o) => row.map((_, j) => [o, j] as [number, number]));
-  sim.poke('wWrite_valid', 1);
-  for (const [o, j] of cells) {
-    sim.poke('wWrite_bits_row', o);
-    sim.poke('wWrite_bits_col', j);
-    sim.poke('wWrite_bits_data', weights[o]![j]!);
-    sim.step();
-  }
-  sim.poke('wWrite_valid', 0);
+/** Write weights[o][j] (or only the `only` cells) through the host weight port, one word per cycle (the shared test-bench writer). */
+export function writeWeights(sim: NpuSim, weights: readonly (readonly bigint[])[], only?: readonly [number, number][]): void {
+  writeClassifier(sim, weights, only);
 }
 
 /** Write the features through the host feature port, one word per cycle. */
-export function writeFeatures(sim: DesignSimulator, features: readonly bigint[]): void {
-  sim.poke('xWrite_valid', 1);
-  features.forEach((x, j) => {
-    sim.poke('xWrite_bits_addr', j);
-    sim.poke('xWrite_bits_data', x);
+export function writeFeatures(sim: NpuSim, features: readonly bigint[]): void {
+  const x = sim.io.xWrite;
+  x.valid.poke(1);
+  features.forEach((v, j) => {
+    x.bits.addr.poke(j);
+    x.bits.data.poke(v);
     sim.step();
   });
-  sim.poke('xWrite_valid', 0);
+  x.valid.poke(0);
 }
 
 /**
@@ -47,23 +45,24 @@ export function writeFeatures(sim: DesignSimulator, features: readonly bigint[])
  * cycles after `done`. Each cycle: sample the ports (after the inputs of that
  * cycle are applied), then one clock edge.
  */
-export function runOnce(sim: DesignSimulator, tail = 3, limit = 100_000): NpuRun {
+export function runOnce(sim: NpuSim, tail = 3, limit = 100_000): NpuRun {
+  const io = sim.io;
   const results: NpuRun['results'] = [];
   const busy: number[] = [];
   const done: number[] = [];
-  sim.poke('start', 1);
+  io.start.poke(1);
   let end = -1;
   for (let n = 0; n < limit && (end < 0 || n <= end + tail); n++) {
-    if (sim.peek('result_valid') === 1) {
-      results.push({ cycle: n, index: Number(sim.peek('result_bits_index')), score: BigInt(sim.peek('result_bits_score')) });
+    if (io.result.valid.peek() === 1) {
+      results.push({ cycle: n, index: Number(io.result.bits.index.peek()), score: BigInt(io.result.bits.score.peek()) });
     }
-    if (sim.peek('busy') === 1) busy.push(n);
-    if (sim.peek('done') === 1) {
+    if (io.busy.peek() === 1) busy.push(n);
+    if (io.done.peek() === 1) {
       done.push(n);
       if (end < 0) end = n;
     }
     sim.step();
-    sim.poke('start', 0);
+    io.start.poke(0);
   }
   if (done.length !== 1) throw new Error(`done was high in cycles [${done.join(', ')}], expected exactly one`);
   busy.forEach((c, i) => {

@@ -3,10 +3,9 @@
 // and weights rewritten through the host port in the same simulator instance.
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/index.ts';
-import type { DesignSimulator } from '../../sim/index.ts';
 import { Npu, Prng, npuCycles, npuDefaults, npuFeatureFormat, npuGolden, npuLastResultCycle, npuWeightFormat, rawMax, rawMin } from '../../lib/index.ts';
 import type { NpuParams } from '../../lib/index.ts';
-import { idle, randomRaw, runOnce, writeFeatures, writeWeights } from './driver.ts';
+import { idle, randomRaw, runOnce, writeFeatures, writeWeights, type NpuSim } from './driver.ts';
 
 // Four shapes; the formats vary too, so every requantization path is covered:
 // right shift with saturation, a larger shift, full width (no shift, no
@@ -32,7 +31,7 @@ function randomProblem(rng: Prng, p: NpuParams) {
 }
 
 /** Run one classification and check every score, the order and the timing of the results. */
-function classifyAndCheck(sim: DesignSimulator, p: NpuParams, weights: bigint[][], features: bigint[]) {
+function classifyAndCheck(sim: NpuSim, p: NpuParams, weights: bigint[][], features: bigint[]) {
   const run = runOnce(sim);
   const golden = npuGolden(p, weights, features);
   expect(run.results.map((r) => r.index)).toEqual([...Array(p.classes).keys()]);
@@ -41,8 +40,8 @@ function classifyAndCheck(sim: DesignSimulator, p: NpuParams, weights: bigint[][
 }
 
 describe.each(shapes)('Npu $name', ({ p, cycles, last }) => {
-  let sim: DesignSimulator | undefined;
-  const open = async (): Promise<DesignSimulator> => {
+  let sim: NpuSim | undefined;
+  const open = async (): Promise<NpuSim> => {
     if (!sim) {
       sim = await simulate(Npu, p);
       idle(sim);
@@ -112,13 +111,13 @@ describe('Npu start handshake', () => {
       writeWeights(sim, weights);
       writeFeatures(sim, features);
       const golden = npuGolden(p, weights, features).scores;
-      sim.poke('start', 1);
+      sim.io.start.poke(1);
       const done: number[] = [];
       const scores: bigint[] = [];
       for (let c = 0; c < 2 * (n + 1) + 3; c++) {
-        if (sim.peek('done') === 1) done.push(c);
-        if (sim.peek('result_valid') === 1) scores.push(BigInt(sim.peek('result_bits_score')));
-        expect(sim.peek('busy')).toBe(1);
+        if (sim.io.done.peek() === 1) done.push(c);
+        if (sim.io.result.valid.peek() === 1) scores.push(BigInt(sim.io.result.bits.score.peek()));
+        expect(sim.io.busy.peek()).toBe(1);
         sim.step();
       }
       expect(done).toEqual([n, 2 * n + 1]); // the second run starts in the cycle after the first's done
@@ -172,28 +171,30 @@ describe('Npu parallel feature load', () => {
     const p: NpuParams = { ...npuDefaults, classes: 6, features: 12, lanes: 3, parallelLoad: true };
     const sim = await simulate(Npu, p);
     try {
+      const xLoad = sim.io.xLoad;
+      if (!xLoad) throw new Error('parallelLoad: the NPU has an xLoad port');
       idle(sim);
-      sim.poke('xLoad_valid', 0);
+      xLoad.valid.poke(0);
       sim.reset();
       const rng = new Prng(31);
       const { weights } = randomProblem(rng, p);
       writeWeights(sim, weights);
       for (let round = 0; round < 3; round++) {
         const features = randomRaw(rng, npuFeatureFormat(p), p.features);
-        sim.poke('xLoad_valid', 1);
-        features.forEach((x, j) => sim.poke(`xLoad_bits_${j}`, x));
+        xLoad.valid.poke(1);
+        features.forEach((x, j) => xLoad.bits[j]!.poke(x));
         sim.step();
-        sim.poke('xLoad_valid', 0);
+        xLoad.valid.poke(0);
         classifyAndCheck(sim, p, weights, features);
         // One word through xWrite on top of the loaded vector changes only that feature.
         const addr = 3 + round;
         const patched = [...features];
         patched[addr] = features[addr] === 0n ? 5n : -features[addr]! >> 1n;
-        sim.poke('xWrite_valid', 1);
-        sim.poke('xWrite_bits_addr', addr);
-        sim.poke('xWrite_bits_data', patched[addr]!);
+        sim.io.xWrite.valid.poke(1);
+        sim.io.xWrite.bits.addr.poke(addr);
+        sim.io.xWrite.bits.data.poke(patched[addr]!);
         sim.step();
-        sim.poke('xWrite_valid', 0);
+        sim.io.xWrite.valid.poke(0);
         classifyAndCheck(sim, p, weights, patched);
       }
     } finally {
