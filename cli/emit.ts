@@ -4,7 +4,7 @@ import { elaborate, emitVerilog } from '../dsl/index.ts';
 import type { VerilogOutput, VerilogTarget } from '../dsl/index.ts';
 import { loadDesign, parseParams } from './load-design.ts';
 import { status } from './status.ts';
-import { startTypecheck, throwTypeErrors } from './typecheck.ts';
+import { startTypecheck, throwTypeErrors, typeErrorNote } from './typecheck.ts';
 
 export interface EmitOptions {
   readonly top?: string;
@@ -27,8 +27,8 @@ export async function emitCommand(file: string, opts: EmitOptions): Promise<Veri
     circuit = elaborate(def, params);
     done();
   } catch (e) {
-    // A type error explains a failure better than what it caused.
-    if (typecheck) throwTypeErrors(await typecheck);
+    // The failure is reported as it is; type errors, if any, follow it (they may be its cause).
+    if (typecheck && e instanceof Error) e.message += typeErrorNote(await typecheck);
     throw e;
   }
   if (typecheck) {

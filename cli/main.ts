@@ -11,14 +11,14 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 function program(): Command {
   const cli = new Command('hashi')
-    .description('hashi: hardware construction in TypeScript (FIRRTL, CIRCT firtool, SystemVerilog, Verilator)')
+    .description('hashi: hardware in TypeScript (FIRRTL, firtool, SystemVerilog, Verilator)')
     .exitOverride()
     .showHelpAfterError()
     .addHelpText('after', exitCodeHelp);
 
   cli
     .command('emit')
-    .description('elaborate a design and write <Top>.fir and SystemVerilog (default folder: build/<Top>/)')
+    .description('elaborate a design into FIRRTL and SV')
     .addHelpText(
       'after',
       '\nThe SystemVerilog goes to <out>/sv/. Files there that hashi did not write are never removed or overwritten:\nfirtool writes to a fresh folder, and only the files the last emit recorded (sv/.hashi-written) are replaced.' + exitCodeHelp,
@@ -40,7 +40,7 @@ function program(): Command {
 
   cli
     .command('setup')
-    .description('bring in the toolchain (Verilator, Yosys, Icarus Verilog from apt-get; CIRCT firtool with Maven), idempotently')
+    .description('install Verilator, Yosys, Icarus, firtool')
     .action(async () => {
       const { setupCommand } = await import('./setup.ts');
       setupCommand();
@@ -48,7 +48,7 @@ function program(): Command {
 
   cli
     .command('doctor')
-    .description('what hashi finds (tools, versions, where) and what is missing, with the fix; exit code 3 when something is missing')
+    .description('the tools hashi finds and what is missing')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const { doctorCommand } = await import('./setup.ts');
@@ -57,7 +57,7 @@ function program(): Command {
 
   cli
     .command('init')
-    .description('create a project that uses hashi: package.json, tsconfig.json, vitest config, a design and its test')
+    .description('a new project with a design and its test')
     .argument('[dir]', 'project folder (created if missing)', '.')
     .option('--hashi <spec>', 'the dependency to write for hashi (default: this hashi: its folder, or its version when installed)')
     .action(async (dir: string, opts: { hashi?: string }) => {

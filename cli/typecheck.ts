@@ -18,6 +18,11 @@ export function startTypecheck(file: string): Promise<TypecheckResult> {
   });
 }
 
+function listing(errors: readonly string[]): string {
+  const more = errors.length > 10 ? `\n  ... and ${errors.length - 10} more` : '';
+  return `the design does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.slice(0, 10).join('\n  ')}${more}`;
+}
+
 /** Throws a HashiError listing the type errors (first 10), if any; a checker that could not run only warns. */
 export function throwTypeErrors(result: TypecheckResult): void {
   if ('failed' in result) {
@@ -26,11 +31,15 @@ export function throwTypeErrors(result: TypecheckResult): void {
   }
   const { errors } = result;
   if (errors.length === 0) return;
-  const more = errors.length > 10 ? `\n  ... and ${errors.length - 10} more` : '';
   throw new HashiError(
-    `the design does not type-check (${errors.length} error${errors.length === 1 ? '' : 's'}):\n  ${errors.slice(0, 10).join('\n  ')}${more}`,
+    listing(errors),
     'correct the types at those lines (hashi would otherwise elaborate wrong or fail later), or pass --no-typecheck to skip this check',
     undefined,
     'type-error',
   );
+}
+
+/** For an error that stopped loading or elaboration: the type errors as a note to append ('' when none). */
+export function typeErrorNote(result: TypecheckResult): string {
+  return 'errors' in result && result.errors.length > 0 ? `\nalso: ${listing(result.errors)}` : '';
 }
