@@ -79,7 +79,7 @@ function safetensors(name: string, header: string, data = Buffer.alloc(0)): stri
   writeFileSync(file, Buffer.concat([len, Buffer.from(header), data]));
   return file;
 }
-const withWeights = (file: () => string) => () => ['emit', 'designs/hashiflex.ts', '--param', `weights=${file()}`, '--param', 'resolution=8', '--param', 'blocks=1', '-o', out()];
+const withWeights = (file: () => string) => () => ['emit', 'designs/hashiflex.ts', '--param', `fe.weights=${file()}`, '--param', 'fe.resolution=8', '--param', 'fe.blocks=1', '-o', out()];
 function renamedDict(name: string, rename: (k: string) => string, extra?: string): string {
   const dict = randomMobileNetV2StateDict({ alpha: 0.35, resolution: 8, classes: 10, seed: 1 });
   const renamed = new Map([...dict].map(([k, v]) => [rename(k), v]));
