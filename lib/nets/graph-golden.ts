@@ -6,17 +6,37 @@
 import { EXACT } from '../golden/accumulate.ts';
 import { conv2dAcc, depthwiseAcc, groupedConvAcc, linearAcc } from '../golden/conv.ts';
 import { avgPool, globalAvgPool, maxPool } from '../golden/pool.ts';
-import { activateTensor, clipTensor } from '../golden/post.ts';
+import { activateTensor, clipRawBounds, clipTensor, type Activation } from '../golden/post.ts';
 import { residualAdd } from '../golden/residual.ts';
 import { fixedTensor, requantizeTensor, type FixedTensor } from '../golden/tensor.ts';
-import type { Po2 } from '../po2/po2.ts';
-import { GraphError, convKind, inferShapes, nodeInputs, type ConvNode, type Graph, type GraphNode } from './graph.ts';
+import { PO2_ZERO, type Po2 } from '../po2/po2.ts';
+import { GraphError, convKind, inferShapes, nodeInputs, type ClipNode, type ConvNode, type Graph, type GraphNode } from './graph.ts';
 
 export interface GraphGoldenResult {
   /** Every tensor by name (the input and each node's output). */
   readonly tensors: ReadonlyMap<string, FixedTensor>;
   /** The graph's output tensor. */
   readonly output: FixedTensor;
+}
+
+/** Grouped OHWI weights (I = C / groups) as full OHWI over C channels, zeros outside each group (a zero weight costs no adder). */
+export function expandGroups(n: ConvNode, C: number): Po2[] {
+  const I = C / n.groups;
+  const k2 = n.kernel * n.kernel;
+  const out: Po2[] = new Array<Po2>(n.outChannels * k2 * C).fill(PO2_ZERO);
+  for (let o = 0; o < n.outChannels; o++) {
+    const g = Math.floor(o / (n.outChannels / n.groups));
+    for (let t = 0; t < k2; t++) for (let i = 0; i < I; i++) out[(o * k2 + t) * C + g * I + i] = n.params.weights[(o * k2 + t) * I + i] as Po2;
+  }
+  return out;
+}
+
+/** The activation a clip equals in hardware, if any: [0, inf) is ReLU, [0, 6] is ReLU6 (compared as raw bounds at the tensor's frac). */
+export function clipAsActivation(c: ClipNode, frac: number): Activation | undefined {
+  const [lo, hi] = clipRawBounds(c.min, c.max, frac);
+  if (lo !== 0n) return undefined;
+  if (hi === undefined) return 'relu';
+  return hi === clipRawBounds(0, 6, frac)[1] ? 'relu6' : undefined;
 }
 
 /** Depthwise weights OHWI (I = 1, i.e. [c][ky][kx]) -> the golden's HWC layout ([ky][kx][c]). */

@@ -32,9 +32,8 @@ import {
   type PixelStream,
 } from '../hw/streaming-more.ts';
 import { streamingMaxPool } from '../hw/streaming-pool.ts';
-import { PO2_ZERO, type Po2 } from '../po2/po2.ts';
 import { GraphError, convKind, inferGraph, type ClipNode, type ConvNode, type Graph, type GraphNode, type Requant, type TensorInfo } from './graph.ts';
-import { depthwiseWeightsHwc } from './graph-golden.ts';
+import { clipAsActivation, depthwiseWeightsHwc, expandGroups } from './graph-golden.ts';
 
 /** One streaming stage of the schedule (see README). */
 export interface StageInfo {
@@ -133,27 +132,6 @@ export function convModule(name: string, io: StreamingConvPorts, conv: (x: Strea
   io.pixel.forEach((v, i) => inst.in.bits.at(i).connect(v));
   const r = info as StreamingConvResult;
   return { ...r, ready: inst.in.ready, outValid: inst.out.valid, acc: inst.out.bits.toArray() };
-}
-
-/** Grouped OHWI weights (I = C / groups) as full OHWI over C channels, zeros outside each group (a zero weight costs no adder). */
-function expandGroups(n: ConvNode, C: number): Po2[] {
-  const I = C / n.groups;
-  const k2 = n.kernel * n.kernel;
-  const out: Po2[] = new Array<Po2>(n.outChannels * k2 * C).fill(PO2_ZERO);
-  for (let o = 0; o < n.outChannels; o++) {
-    const g = Math.floor(o / (n.outChannels / n.groups));
-    for (let t = 0; t < k2; t++) for (let i = 0; i < I; i++) out[(o * k2 + t) * C + g * I + i] = n.params.weights[(o * k2 + t) * I + i] as Po2;
-  }
-  return out;
-}
-
-/** The activation a clip equals, if any: [0, inf) is ReLU, [0, 6] is ReLU6 (same raw bounds at any frac >= 0... checked at the format). */
-function clipAsActivation(c: ClipNode, frac: number): Activation | undefined {
-  const [lo, hi] = clipRawBounds(c.min, c.max, frac);
-  const [, six] = clipRawBounds(0, 6, frac);
-  if (lo !== 0n) return undefined;
-  if (hi === undefined) return 'relu';
-  return hi === six ? 'relu6' : undefined;
 }
 
 /** Clamp every channel to Clip's raw bounds (format kept). */

@@ -14,31 +14,12 @@ import { clipRawBounds, type Activation } from '../golden/post.ts';
 import { hwcIndex, type Shape3 } from '../golden/tensor.ts';
 import { conv2dHw, depthwiseHw, layerOutputHw, linearHw, pointwiseHw, residualAddHw, type HwTensor } from '../hw/layers.ts';
 import { globalAvgPoolHw } from '../hw/pool.ts';
-import { PO2_ZERO, type Po2 } from '../po2/po2.ts';
 import { GraphError, convKind, inferGraph, type ClipNode, type ConvNode, type Graph, type GraphNode, type TensorInfo } from './graph.ts';
-import { depthwiseWeightsHwc } from './graph-golden.ts';
+import { clipAsActivation, depthwiseWeightsHwc, expandGroups } from './graph-golden.ts';
 
 type Value =
   | { readonly kind: 'tensor'; readonly t: HwTensor & { channelRanges?: readonly (readonly [bigint, bigint])[] }; readonly act?: Activation | ClipNode }
   | { readonly kind: 'sum'; readonly a: HwTensor; readonly b: HwTensor };
-
-function expandGroups(n: ConvNode, C: number): Po2[] {
-  const I = C / n.groups;
-  const k2 = n.kernel * n.kernel;
-  const out: Po2[] = new Array<Po2>(n.outChannels * k2 * C).fill(PO2_ZERO);
-  for (let o = 0; o < n.outChannels; o++) {
-    const g = Math.floor(o / (n.outChannels / n.groups));
-    for (let t = 0; t < k2; t++) for (let i = 0; i < I; i++) out[(o * k2 + t) * C + g * I + i] = n.params.weights[(o * k2 + t) * I + i] as Po2;
-  }
-  return out;
-}
-
-function clipAsActivation(c: ClipNode, frac: number): Activation | undefined {
-  const [lo, hi] = clipRawBounds(c.min, c.max, frac);
-  if (lo !== 0n) return undefined;
-  if (hi === undefined) return 'relu';
-  return hi === clipRawBounds(0, 6, frac)[1] ? 'relu6' : undefined;
-}
 
 function clampTensor(t: HwTensor, c: ClipNode): HwTensor {
   const [lo, hi] = clipRawBounds(c.min, c.max, t.fmt.frac);
