@@ -50,6 +50,11 @@ export function trainedFile(task: DigitsTask, dir = trainedWeightsDir): `${strin
   return `${join(dir, `digits-task${task}`)}.safetensors`;
 }
 
+/** The task's network as QDQ ONNX (extractor and hardened Po2 classifier), written by train/ beside the safetensors. */
+export function trainedOnnxFile(task: DigitsTask, dir = trainedWeightsDir): `${string}.onnx` {
+  return `${join(dir, `digits-task${task}`)}.onnx`;
+}
+
 export function readDigitsReference(dir = trainedWeightsDir): DigitsReference {
   const path = join(dir, 'digits-reference.json');
   if (!existsSync(path)) throw new RangeError(`no trained reference '${path}': run \`npm run train\` to write train/weights`);

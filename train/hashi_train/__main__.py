@@ -1,4 +1,4 @@
-"""python -m hashi_train [--out DIR] [--quick]: train task A (QAT, pruned), transfer to task B, export, reference outputs.
+"""python -m hashi_train [--out DIR] [--quick] [--onnx-only]: train task A (QAT, pruned), transfer to task B, export, reference outputs.
 
 `npm run train` runs this in the project's environment (scripts/train-env.mjs).
 """
@@ -13,6 +13,7 @@ from . import data
 from .export import save_safetensors, state_dict_for_export
 from .integer import IntegerNet, predictions
 from .models.mobilenetv2 import NetConfig
+from .onnx_export import build_onnx, save_onnx
 from .train import Schedule, integer_accuracy, log, train_extractor, transfer, float_accuracy
 
 DEMO = NetConfig()  # alpha 0.35, 32 x 32, 7 blocks, 1280 features, 5 classes, W5, Q3.5
@@ -37,13 +38,30 @@ def reference(sd, cfg: NetConfig, task: str, sparsity: float) -> dict:
     }
 
 
+def write_onnx(out: str, sparsity: float) -> list[str]:
+    """digits-task{A,B}.onnx from the safetensors in `out` (the integer network, QDQ; see onnx_export.py)."""
+    from safetensors.torch import load_file
+
+    paths = []
+    for t in "AB":
+        net = IntegerNet(load_file(os.path.join(out, f"digits-task{t}.safetensors")), DEMO, sparsity)
+        path = os.path.join(out, f"digits-task{t}.onnx")
+        save_onnx(build_onnx(net, f"digits_task{t}"), path)
+        paths.append(path)
+    return paths
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="npm run train --")
     ap.add_argument("--out", default="weights", help="folder for the safetensors, ONNX and reference files (default train/weights)")
     ap.add_argument("--quick", action="store_true", help="one epoch per phase (the test's smoke run)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sweep", action="store_true", help="the accuracy tables instead (results/sweep.json; npx hashi report accuracy shows them)")
+    ap.add_argument("--onnx-only", action="store_true", help="only rewrite the ONNX files from the safetensors already in --out (no training)")
     a = ap.parse_args()
+    if a.onnx_only:
+        log(f"  wrote {', '.join(write_onnx(a.out, SPARSITY))}")
+        return
     s = QUICK if a.quick else Schedule()
     s = Schedule(**{**s.__dict__, "seed": a.seed})
     if a.sweep:
@@ -78,7 +96,8 @@ def main() -> None:
         json.dump(ref, f, separators=(",", ":"))
         f.write("\n")
     log(f"  integer reference (NPU classifier): task A {ref['A']['npu_accuracy']:.4f}, task B {ref['B']['npu_accuracy']:.4f}; hardened Po2 classifier, task A {ref['A']['po2_accuracy']:.4f}")
-    log(f"  wrote {files['A']}, {files['B']}, {os.path.join(a.out, 'digits-reference.json')} in {time.time() - t0:.0f} s")
+    onnx_files = write_onnx(a.out, SPARSITY)
+    log(f"  wrote {files['A']}, {files['B']}, {', '.join(onnx_files)}, {os.path.join(a.out, 'digits-reference.json')} in {time.time() - t0:.0f} s")
 
 
 if __name__ == "__main__":

@@ -235,6 +235,7 @@ const ELEMENT_BYTES: Readonly<Record<number, number>> = {
   [OnnxDataType.FLOAT]: 4,
   [OnnxDataType.UINT8]: 1,
   [OnnxDataType.INT8]: 1,
+  [OnnxDataType.INT16]: 2,
   [OnnxDataType.INT32]: 4,
   [OnnxDataType.INT64]: 8,
   [OnnxDataType.DOUBLE]: 8,
@@ -246,7 +247,7 @@ function decodeTensor(t: RawTensor, limits: OnnxLimits, fail: (msg: string) => n
   if (t.data_location === 1) fail(`${what} keeps its data in an external file, which hashi does not read: save the model with all tensors inside the .onnx file`);
   const dataType = t.data_type ?? 0;
   const size = ELEMENT_BYTES[dataType];
-  if (size === undefined) fail(`${what} has ONNX data type ${dataType}, which hashi does not read (float, double, int8, uint8, int32, int64 only)`);
+  if (size === undefined) fail(`${what} has ONNX data type ${dataType}, which hashi does not read (float, double, int8, uint8, int16, int32, int64 only)`);
   const dims = (t.dims ?? []).map((d) => {
     if (d < 0n) fail(`${what} has a negative dimension ${d}`);
     return toSafeNumber(d, `${what} dimension`, fail);
@@ -266,6 +267,7 @@ function decodeTensor(t: RawTensor, limits: OnnxLimits, fail: (msg: string) => n
         case OnnxDataType.DOUBLE: values[i] = view.getFloat64(8 * i, true); break;
         case OnnxDataType.INT8: values[i] = view.getInt8(i); break;
         case OnnxDataType.UINT8: values[i] = view.getUint8(i); break;
+        case OnnxDataType.INT16: values[i] = view.getInt16(2 * i, true); break;
         case OnnxDataType.INT32: values[i] = view.getInt32(4 * i, true); break;
         default: values[i] = toSafeNumber(view.getBigInt64(8 * i, true), `${what} value`, fail);
       }
@@ -276,7 +278,7 @@ function decodeTensor(t: RawTensor, limits: OnnxLimits, fail: (msg: string) => n
     dataType === OnnxDataType.FLOAT ? (t.float_data ?? [])
     : dataType === OnnxDataType.DOUBLE ? (t.double_data ?? [])
     : dataType === OnnxDataType.INT64 ? (t.int64_data ?? [])
-    : (t.int32_data ?? []); // int8, uint8, int32 live in int32_data
+    : (t.int32_data ?? []); // int8, uint8, int16, int32 live in int32_data
   if (typed.length !== count) fail(`${what} holds ${typed.length} values, dims [${dims.join(', ')}] need ${count}`);
   typed.forEach((v, i) => {
     values[i] = typeof v === 'bigint' ? toSafeNumber(v, `${what} value`, fail) : v;

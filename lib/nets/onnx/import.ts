@@ -4,7 +4,8 @@
  * How ONNX patterns map to graph nodes (lib/nets/onnx/README.md has the full table):
  * - the model input's QuantizeLinear: the graph input's format (the value is quantized on entry,
  *   half-even, as ONNX does: `quantizeInput`);
- * - QuantizeLinear(x) of a computed tensor: a `requantize` node, rounding 'half-even';
+ * - QuantizeLinear(x) of a computed tensor: a `requantize` node, rounding 'half-even'; an int8
+ *   zero point gives an 8-bit format Q(8-n).n, an int16 one (opset 21) a 16-bit Q(16-n).n;
  * - Mul(2^n) -> Floor -> Mul(2^-n) (or Div(2^n)) -> QuantizeLinear(scale 2^-n): one `requantize`
  *   node with rounding 'floor' (the library's shift rule, written out in ONNX);
  * - DequantizeLinear of a QuantizeLinear output with the same scale: the same tensor (no node);
@@ -12,7 +13,7 @@
  *   BatchNormalization right after a Conv is folded into its float weights and bias first;
  * - Relu, Clip(0, 6) / Clip: relu, relu6, clip; Add: add (exact); MaxPool: maxPool;
  *   AveragePool / GlobalAveragePool followed by QuantizeLinear: one avgPool / globalAvgPool node
- *   requantized half-even; Flatten / Reshape to [N, -1]: flatten (a Gemm after a flatten of an
+ *   requantized half-even (or floor, through the floor pattern); Flatten / Reshape to [N, -1]: flatten (a Gemm after a flatten of an
  *   H x W map gets its weight columns permuted from CHW to HWC order).
  * Anything else is an OnnxImportError naming the node, its op type and the offending attribute.
  */
@@ -104,14 +105,14 @@ type Value =
   | { readonly kind: 'modelInput' }
   /** A constant (initializer, Constant node, or DQ / Q of one), row-major in ONNX order. */
   | { readonly kind: 'const'; readonly dims: readonly number[]; readonly values: Float64Array; readonly dataType: number; readonly scale?: number }
-  /** The int8 output of a QuantizeLinear: graph tensor `t` with format `fmt`. */
+  /** The int8 / int16 output of a QuantizeLinear: graph tensor `t` with format `fmt`. */
   | { readonly kind: 'int'; readonly t: string; readonly fmt: QFormat; readonly layout: Layout }
   /** A float tensor exactly equal to graph tensor `t`'s real value. */
   | { readonly kind: 'real'; readonly t: string; readonly layout: Layout }
   /** Average pooling waiting for the QuantizeLinear that sets its output format. */
   | { readonly kind: 'pool'; readonly onnx: OnnxNode; readonly t: string; readonly layout: Layout; readonly global: boolean }
-  /** Steps of the floor pattern: t * 2^n, floor(t * 2^n), floor(t * 2^n) * 2^-n. */
-  | { readonly kind: 'scaled' | 'floored' | 'flooredBack'; readonly onnx: OnnxNode; readonly t: string; readonly layout: Layout; readonly n: number };
+  /** Steps of the floor pattern: t * 2^n, floor(t * 2^n), floor(t * 2^n) * 2^-n (of an average pool's output when `pool` is set). */
+  | { readonly kind: 'scaled' | 'floored' | 'flooredBack'; readonly onnx: OnnxNode; readonly t: string; readonly layout: Layout; readonly n: number; readonly pool?: Extract<Value, { kind: 'pool' }> };
 
 function isPo2Value(v: number): boolean {
   if (v === 0) return true;
@@ -125,7 +126,11 @@ function fracBits(v: number, cap: number): number | undefined {
   return undefined;
 }
 
-const ACTIVATION_TYPES = new Set([OnnxDataType.INT8]);
+/** Activation types by their zero point's ONNX type: int8, and int16 (opset 21) for wide tensors such as scores. */
+const ACTIVATION_BITS: ReadonlyMap<number, number> = new Map([
+  [OnnxDataType.INT8, 8],
+  [OnnxDataType.INT16, 16],
+]);
 
 export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): ImportedOnnx {
   const file = model.file;
@@ -257,13 +262,16 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
       if (!(s > 0) || !isPo2Value(s)) fail(`${what} ${s} is not a power of two: hashi needs power-of-two activation scales (2^-n); quantize the model with Po2 scales`);
       return -floorLog2(s);
     };
-    const zeroPoint = (i: number): void => {
+    /** Checks the zero point (input i) and returns the quantized type's width in bits (8 when absent, as ONNX's uint8 default is refused later). */
+    const zeroPoint = (i: number): number => {
       const z = optionalInput(i);
-      if (z === undefined) return;
+      if (z === undefined) return 8;
       if (z.kind !== 'const') fail('the zero point must be a constant');
       const zc = z as Extract<Value, { kind: 'const' }>;
-      if (!ACTIVATION_TYPES.has(zc.dataType as 3)) fail(`zero point of ONNX type ${zc.dataType}: hashi takes int8 activations (symmetric, zero point 0); uint8 is not supported`);
+      const bits = ACTIVATION_BITS.get(zc.dataType);
+      if (bits === undefined) fail(`zero point of ONNX type ${zc.dataType}: hashi takes int8 or int16 activations (symmetric, zero point 0); unsigned types are not supported`);
       if (zc.values.some((v) => v !== 0)) fail(`zero point ${[...zc.values].join(', ')} is not 0: hashi needs symmetric quantization (zero point 0)`);
+      return bits!;
     };
 
     switch (node.opType) {
@@ -283,25 +291,24 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
         onlyAttrs(['axis', 'saturate']);
         const x = input(0, 'x');
         if (x.kind === 'const') {
-          // Weights quantized inside the model: compute the int8 values exactly as ONNX does.
+          // Weights quantized inside the model: compute the integers exactly as ONNX does.
           const s = constant(1, 'y_scale');
-          zeroPoint(2);
+          const bits = zeroPoint(2);
           const per = s.values.length;
           const axis = intAttr('axis', 1);
           const q = new Float64Array(x.values.length);
           const inner = x.dims.slice((axis < 0 ? axis + x.dims.length : axis) + 1).reduce((p, d) => p * d, 1);
           for (let i = 0; i < q.length; i++) {
             const sc = s.values[per === 1 ? 0 : Math.floor(i / inner) % per]!;
-            q[i] = Number(quantizeHalfEven(x.values[i]! / sc, qformat(8, 0)));
+            q[i] = Number(quantizeHalfEven(x.values[i]! / sc, qformat(bits, 0)));
           }
-          out({ kind: 'const', dims: x.dims, values: q, dataType: OnnxDataType.INT8 });
+          out({ kind: 'const', dims: x.dims, values: q, dataType: bits === 8 ? OnnxDataType.INT8 : OnnxDataType.INT16 });
           break;
         }
         const n = po2Scale(scalar(1, 'y_scale'), 'activation scale (y_scale)');
-        zeroPoint(2);
-        const zp = optionalInput(2);
-        if (zp === undefined) fail('needs an int8 zero point (0) as its third input: without one ONNX quantizes to uint8, which hashi does not support');
-        const fmt = qformat(8 - n, n);
+        const bits = zeroPoint(2);
+        if (optionalInput(2) === undefined) fail('needs an int8 or int16 zero point (0) as its third input: without one ONNX quantizes to uint8, which hashi does not support');
+        const fmt = qformat(bits - n, n);
         if (x.kind === 'modelInput') {
           if (builder !== undefined) fail('the model input is quantized twice');
           inputFmt = fmt;
@@ -320,7 +327,14 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
         }
         if (x.kind === 'flooredBack') {
           if (x.n !== n) fail(`the floor pattern before it floors to 2^-${x.n}, its scale is 2^-${n}: they must match for a floor requantization`);
-          const t = wrap(() => b().requantize(name, x.t, { ...requant, rounding: 'floor' }));
+          const floorRequant: Requant = { ...requant, rounding: 'floor' };
+          const p = x.pool;
+          const t = wrap(() => (p === undefined ? b().requantize(name, x.t, floorRequant) : p.global ? b().globalAvgPool(name, p.t, floorRequant) : poolNode(b(), name, p.t, p.onnx, floorRequant, file)));
+          if (p !== undefined) {
+            const s = b().shape(t);
+            out({ kind: 'int', t, fmt, layout: { rank: 4, chw: [s[2], s[0], s[1]] } });
+            break;
+          }
           out({ kind: 'int', t, fmt, layout: x.layout });
           break;
         }
@@ -510,7 +524,8 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
         if (!(k > 0) || !isPo2Value(k)) fail(`multiplies by ${k}: ${node.opType} is supported only by a power of two, in the floor pattern Mul(2^n) -> Floor -> Mul(2^-n) -> QuantizeLinear(2^-n)`);
         const e = node.opType === 'Mul' ? floorLog2(k) : -floorLog2(k);
         if (x.kind === 'real' && e >= 0) out({ kind: 'scaled', onnx: node, t: x.t, layout: x.layout, n: e });
-        else if (x.kind === 'floored' && e === -x.n) out({ kind: 'flooredBack', onnx: node, t: x.t, layout: x.layout, n: x.n });
+        else if (x.kind === 'pool' && e >= 0) out({ kind: 'scaled', onnx: node, t: x.t, layout: x.layout, n: e, pool: x });
+        else if (x.kind === 'floored' && e === -x.n) out({ kind: 'flooredBack', onnx: node, t: x.t, layout: x.layout, n: x.n, ...(x.pool === undefined ? {} : { pool: x.pool }) });
         else fail(`is not part of the floor pattern Mul(2^n) -> Floor -> Mul(2^-n) -> QuantizeLinear(2^-n), the only use of ${node.opType} hashi supports`);
         break;
       }
@@ -518,7 +533,7 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
         onlyAttrs([]);
         const x = input(0, 'X');
         if (x.kind !== 'scaled') fail('is supported only in the floor pattern Mul(2^n) -> Floor -> Mul(2^-n) -> QuantizeLinear(2^-n)');
-        out({ kind: 'floored', onnx: node, t: x.t, layout: x.layout, n: x.n });
+        out({ kind: 'floored', onnx: node, t: x.t, layout: x.layout, n: x.n, ...(x.pool === undefined ? {} : { pool: x.pool }) });
         break;
       }
       default:
@@ -559,7 +574,7 @@ export function importOnnx(model: OnnxModel, opts: OnnxImportOptions = {}): Impo
   }
 
   const finalValue = values.get(modelOut.name) ?? top(`output '${modelOut.name}' is not computed by any node`);
-  if (builder === undefined || inputFmt === undefined) return top(`the model input '${modelIn.name}' is never quantized: hashi needs a QuantizeLinear (Po2 scale, int8) on it`);
+  if (builder === undefined || inputFmt === undefined) return top(`the model input '${modelIn.name}' is never quantized: hashi needs a QuantizeLinear (Po2 scale, int8 or int16) on it`);
   if (finalValue.kind !== 'real' && finalValue.kind !== 'int') top(`output '${modelOut.name}' is not a quantized or exactly computed tensor (end the model with QuantizeLinear -> DequantizeLinear)`);
   const fin = finalValue as Extract<Value, { kind: 'real' | 'int' }>;
   let graph: Graph;

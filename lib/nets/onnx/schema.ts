@@ -107,7 +107,7 @@ const root = protobuf.parse(ONNX_SUBSET_PROTO, { keepCase: true }).root;
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** ONNX TensorProto.DataType codes hashi handles. */
-export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
+export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT16: 5, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType codes. */
 export const OnnxAttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;

@@ -71,6 +71,14 @@ describe('ONNX import: clear errors', () => {
     expectImportError(m.encode('z', 'x', [1, 1, 2, 2], y, [1, 1, 2, 2]), /node 'q_in'/, /zero point 3 is not 0/);
   });
 
+  it('an unsigned zero point is refused, naming the types hashi takes', () => {
+    const m = new QdqModelWriter(3);
+    const s = m.constant([], [0.25]);
+    const z = m.constant([], [0], OnnxDataType.UINT8);
+    const y = m.node('DequantizeLinear', [m.node('QuantizeLinear', ['x', s, z], {}, 'q_in'), s, z]);
+    expectImportError(m.encode('u', 'x', [1, 1, 2, 2], y, [1, 1, 2, 2]), /node 'q_in'/, /hashi takes int8 or int16 activations/);
+  });
+
   it('malformed files: empty, random bytes, truncated, too deeply nested, too many nodes', () => {
     expectImportError(new Uint8Array(0), /empty/);
     expectImportError(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]), /not an ONNX file|not a valid ONNX/);
