@@ -6,3 +6,4 @@ export * from './program.ts';
 export * from './engine.ts';
 export * from './random-net.ts';
 export * from './from-graph.ts';
+export * from './compile-graph.ts';

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/index.ts';
 import { Prng } from '../../../lib/index.ts';
-import { MsEngine, msCompile, msMinRingWords, msNetGolden, msNetSchedule, msPackMap, msRandomNet, msOutSize } from '../../../lib/engines/ms/index.ts';
+import { MsEngine, msCompile, msCompileGraph, msMapFromTensor, msMinRingWords, msNetGolden, msNetSchedule, msPackMap, msRandomNet, msOutSize } from '../../../lib/engines/ms/index.ts';
+import { graphGolden } from '../../../lib/index.ts';
+import { randomGraphInput, randomMsGraph } from './graph-nets.ts';
 import type { MsBits, MsConvShape, MsEngineParams } from '../../../lib/engines/ms/index.ts';
 import { idle, loadProgram, readRing, runLayers, writeInput } from '../../../designs/ms-testbench.ts';
 import type { EngineSim } from '../../../designs/ms-testbench.ts';
@@ -55,6 +57,23 @@ describe('MsEngine (Po = 3, Px = 5, S = 97) on random nets', () => {
     sim.reset();
   });
   afterAll(() => sim?.close());
+
+  it("graphs compiled by msCompileGraph: the engine's last map is graphGolden's output, bit for bit", () => {
+    let ran = 0;
+    for (let seed = 0; ran < 4; seed++) {
+      const g = randomMsGraph(500 + seed, { maxLayers: params.maxLayers, maxChannels: params.maxChannels, maxSize: params.maxHeight });
+      const gp = msCompileGraph(g);
+      if (msMinRingWords(gp.layers) > params.ringWords) continue;
+      const prog = msCompile(gp.layers, params, { firstBase: 90 });
+      const x = randomGraphInput(g, seed);
+      loadProgram(sim, prog);
+      writeInput(sim, prog, msMapFromTensor(x, gp.input), gp.input.bits);
+      runLayers(sim, 0, gp.layers.length - 1, { gating: true, lineRegister: true });
+      const want = msPackMap(msMapFromTensor(graphGolden(g, x).output, gp.output), gp.output.bits);
+      expect(readRing(sim, params.ringWords, prog.plan.layers.at(-1)!.outBase, want.length), g.name).toEqual(want);
+      ran++;
+    }
+  });
 
   it.each(Array.from({ length: 12 }, (_, i) => i))('net %i: outputs at their bases, counters, gating', (seed) => {
     const rng = new Prng(100 + seed);
