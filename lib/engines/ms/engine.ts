@@ -3,6 +3,7 @@
 // buffer, requantizer, per-(channel, row) activity flags and channel gating.
 // The schedule and its cycle counts are in README.md and golden.ts (msLayerSchedule).
 import {
+  B,
   Bool,
   Bundle,
   Cat,
@@ -74,6 +75,8 @@ export function MsLayerDescriptorType(p: MsEngineParams) {
     inZero: UInt(8),
     outZero: UInt(8),
     shift: UInt(5),
+    lanes: UInt(3),
+    cinGroups: UInt(w.channel),
     lineIn: UInt(w.line),
     lineOut: UInt(w.line),
     rowIn: UInt(w.rowWords),
@@ -168,6 +171,11 @@ export function msEngineBody(p: MsEngineParams) {
   const ky = Reg(UInt(w.kernel)).named('ky');
   const kx = Reg(UInt(w.kernel)).named('kx');
   const j = Reg(UInt(w.line)).named('j');
+  // The line of the current group being loaded (0 .. 3; 4 once all are issued), and the read in flight.
+  const lg = Reg(UInt(3)).named('loadLine');
+  const pending = Reg(Bool()).named('readPending');
+  const pendingLine = Reg(UInt(2)).named('pendingLine');
+  const pendingWord = Reg(UInt(w.line)).named('pendingWord');
   const wrLane = Reg(UInt(w.lane)).named('wrLane');
   const wrJ = Reg(UInt(w.line)).named('wrJ');
 
@@ -196,16 +204,29 @@ export function msEngineBody(p: MsEngineParams) {
     const flagged = windowRows.map((inWindow, y) => inWindow.and(flagsIn.at(c).at(y))).reduce((a, b) => a.or(b));
     return U(c).lt(cur.cin).and(gating.not().or(flagged));
   });
-  const activeBits = Cat(...active.slice().reverse());
+  // Channels go in groups of `lanes` (1, 2, 4): a group runs when any of its channels is active.
+  const lanesIs = (n: 1 | 2 | 4): BoolValue => cur.lanes.eq(n);
+  const groupStarts = active.map((_, c) => {
+    const groupOf = (n: number): BoolValue => (c % n !== 0 ? B(false) : active.slice(c, c + n).reduce((a, b) => a.or(b)));
+    return mux(lanesIs(4), groupOf(4), mux(lanesIs(2), groupOf(2), groupOf(1)));
+  });
+  const activeBits = Cat(...groupStarts.slice().reverse());
   const firstActive = fit(PriorityEncoder(activeBits), w.channel);
-  const laterBits = Cat(...active.map((a, c) => a.and(U(c).gt(ci))).reverse());
+  const laterBits = Cat(...groupStarts.map((a, c) => a.and(U(c).gt(ci))).reverse());
   const nextActive = fit(PriorityEncoder(laterBits), w.channel);
+  // Inside a running group only its active channels' lines are loaded (an inactive one adds 0: its window is at the zero point).
+  const activeChannels = Cat(...active.slice().reverse()).named('activeChannels');
+  const linesActiveFrom = (c: UIntValue): BoolValue[] => [0, 1, 2, 3].map((g) => activeChannels.dshr(c.add(g)).bit(0).and(U(g).lt(cur.lanes)));
+  const firstLineFrom = (c: UIntValue): UIntValue => fit(PriorityEncoder(Cat(...linesActiveFrom(c).reverse())), 3);
+  const lineActive = linesActiveFrom(ci).map((a, g) => a.named(`lineActive${g}`));
+  const laterLines = Cat(...lineActive.map((a, g) => a.and(lg.lt(g))).reverse());
+  const nextLine = mux(laterLines.orR(), fit(PriorityEncoder(laterLines), 3), U(4, 3)).named('nextLine');
   const inputRow = rs.add(ky).subWrap(cur.pad).named('inputRow');
 
   // ---- ring access: the engine while busy, the host while idle ------------------
-  const loadOffset = inputRow.mul(cur.rowIn).add(ci.mul(cur.lineIn)).add(j).trunc(w.aw).named('loadOffset');
+  const loadOffset = inputRow.mul(cur.rowIn).add(ci.add(lg).mul(cur.lineIn)).add(j).trunc(w.aw).named('loadOffset');
   // Load cycles j = 0 .. L_in - 1 issue reads; the word of read j arrives in cycle j + 1.
-  const issuing = inState(State.load).and(j.lt(cur.lineIn)).named('issuingRead');
+  const issuing = inState(State.load).and(lg.lt(4)).named('issuingRead');
   ring.fetch.valid.connect(busy.not().or(issuing));
   ring.fetch.bits.base.connect(mux(busy, cur.inBase, U(0, w.aw)));
   ring.fetch.bits.offset.connect(mux(busy, loadOffset, io.ringReadAddr));
@@ -216,15 +237,22 @@ export function msEngineBody(p: MsEngineParams) {
   ring.live.bits.from.connect(firstLive.mul(cur.rowIn).trunc(w.aw + 1));
   ring.live.bits.to.connect(cur.inWords);
 
-  // ---- line register: one input line (all L_in words), unpacked per layer width --
-  const lineReg = Reg(Vec(w.lineMax, UInt(p.wordBits))).named('lineReg');
-  const lineFlat = lineReg.asUInt();
-  const views = { 2: fieldsOf(lineFlat, 2, p.maxWidth), 4: fieldsOf(lineFlat, 4, p.maxWidth), 8: fieldsOf(lineFlat, 8, p.maxWidth) };
+  // ---- line registers: one input line (all L_in words) per channel of a group --------
+  // Register g serves groups of more than g lines, so it only needs the widths those allow:
+  // line 0 any width, line 1 up to 4 bits, lines 2 and 3 2 bits.
+  const lineWidths: readonly (readonly (2 | 4 | 8)[])[] = [[2, 4, 8], [2, 4], [2], [2]];
+  const lineWords = lineWidths.map((widths) => msLineWords(p.maxWidth, Math.max(...widths) as 2 | 4 | 8, p.wordBits));
+  const lineRegs = lineWords.map((n, g) => Reg(Vec(n, UInt(p.wordBits))).named(`lineReg${g}`));
+  const views = lineRegs.map((reg) => {
+    const flat = reg.asUInt();
+    return { 2: fieldsOf(flat, 2, p.maxWidth), 4: fieldsOf(flat, 4, p.maxWidth), 8: fieldsOf(flat, 8, p.maxWidth) };
+  });
   const idxBits = msBitsFor(p.maxWidth - 1);
 
   // ---- the MAC array ------------------------------------------------------------
+  const groupIndex = mux(lanesIs(4), ci.shr(2), mux(lanesIs(2), ci.shr(1), ci)).named('groupIndex');
   const weightAddr = cur.weightBase
-    .add(coBlk.mul(cur.cin).add(ci).mul(cur.k).add(ky).mul(cur.k).add(kx))
+    .add(coBlk.mul(cur.cinGroups).add(groupIndex).mul(cur.k).add(ky).mul(cur.k).add(kx))
     .trunc(w.weightAddr)
     .named('weightAddr');
   const weights = weightBanks.map((bank) => bank.read(weightAddr));
@@ -232,16 +260,34 @@ export function msEngineBody(p: MsEngineParams) {
   const biases = biasBanks.map((bank) => bank.read(channelAddr));
   const multipliers = multBanks.map((bank) => bank.read(channelAddr));
   const pixelOf = (px: number): UIntValue => xs.mul(p.px).add(px).trunc(w.width);
-  // (a - z_a) per pixel lane this cycle; 0 where the tap falls in the padding.
-  const operands: SIntValue[] = Array.from({ length: p.px }, (_, px) => {
+  // (a - z_a) of line g per pixel lane this cycle, the value read at `b` bits; 0 where the tap falls in the padding.
+  const taps = Array.from({ length: p.px }, (_, px) => {
     const pixel = pixelOf(px);
     const xPlusPad = pixel.mul(cur.stride).add(kx).named(`tap${px}`);
     const inside = xPlusPad.geq(cur.pad).and(xPlusPad.lt(cur.wIn.add(cur.pad))).and(pixel.lt(cur.wOut));
-    const index = xPlusPad.subWrap(cur.pad).trunc(idxBits);
-    const value = byWidth(cur.inBits, (b) => views[b].at(index), 8);
-    const diff = value.pad(9).asSInt().sub(cur.inZero.pad(9).asSInt());
-    return mux(inside, diff, S(0, diff.width)).named(`operand${px}`);
+    return { inside, index: xPlusPad.subWrap(cur.pad).trunc(idxBits) };
   });
+  const operand = (g: number, px: number, b: 2 | 4 | 8): SIntValue => {
+    const { inside, index } = taps[px]!;
+    const diff = views[g]![b].at(index).pad(b + 1).asSInt().sub(cur.inZero.trunc(b).pad(b + 1).asSInt());
+    return mux(inside, diff, S(0, diff.width));
+  };
+  // Lanes 1: one 8 x 9 product per PE; 2: two 4-bit weights x 4- or 2-bit features; 4: four 2 x 2-bit.
+  const operands1 = taps.map((_, px) => {
+    const [o2, o4, o8] = [operand(0, px, 2).pad(10), operand(0, px, 4).pad(10), operand(0, px, 8).pad(10)];
+    return mux(cur.inBits.eq(2), o2, mux(cur.inBits.eq(4), o4, o8)).named(`operand${px}`);
+  });
+  // A line not loaded in this group holds another channel's data: its operand is 0.
+  const masked = (g: number, v: SIntValue): SIntValue => mux(lineActive[g]!, v, S(0, v.width));
+  const operands2 = taps.map((_, px) => [0, 1].map((g) => masked(g, mux(cur.inBits.eq(2), operand(g, px, 2).pad(6), operand(g, px, 4))).named(`operand${px}_l${g}`)));
+  const operands4 = taps.map((_, px) => [0, 1, 2, 3].map((g) => masked(g, operand(g, px, 2)).named(`operand${px}_q${g}`)));
+  const weightField = (w8: SIntValue, bits: number, g: number): SIntValue => w8.asUInt().bits((g + 1) * bits - 1, g * bits).asSInt();
+  const macTerm = (w8: SIntValue, px: number): SIntValue => {
+    const one = w8.mul(operands1[px]!);
+    const two = operands2[px]!.map((op, g) => weightField(w8, 4, g).mul(op)).reduce((a, b) => a.add(b));
+    const four = operands4[px]!.map((op, g) => weightField(w8, 2, g).mul(op)).reduce((a, b) => a.add(b));
+    return mux(lanesIs(4), four.pad(32), mux(lanesIs(2), two.pad(32), one.pad(32)));
+  };
   const acc = Array.from({ length: p.po }, (_, lane) => Array.from({ length: p.px }, (_, px) => Reg(SInt(32)).named(`acc${lane}_${px}`)));
 
   // ---- requantizer and output line buffer ----------------------------------------
@@ -300,6 +346,7 @@ export function msEngineBody(p: MsEngineParams) {
   io.busy.connect(busy);
   const startChannel = () => {
     ci.connect(firstActive);
+    lg.connect(firstLineFrom(firstActive));
     ky.connect(kyLo);
     j.connect(0);
     kx.connect(0);
@@ -335,30 +382,42 @@ export function msEngineBody(p: MsEngineParams) {
   });
 
   when(inState(State.load), () => {
-    when(j.neq(0), () => lineReg.at(j.subWrap(1).trunc(w.line)).connect(ring.readData));
-    when(j.eq(cur.lineIn), () => {
-      j.connect(0);
-      state.connect(State.mac);
-    }).otherwise(() => j.connect(j.addWrap(1)));
+    lineRegs.forEach((reg, g) =>
+      when(pending.and(pendingLine.eq(g)), () => reg.at(fit(pendingWord, msBitsFor(lineWords[g]! - 1))).connect(ring.readData)),
+    );
+    pending.connect(issuing);
+    pendingLine.connect(lg.trunc(2));
+    pendingWord.connect(j);
+    when(issuing, () => {
+      when(j.eq(cur.lineIn.subWrap(1)), () => {
+        j.connect(0);
+        lg.connect(nextLine);
+      }).otherwise(() => j.connect(j.addWrap(1)));
+    }).otherwise(() => state.connect(State.mac)); // the last word arrived this cycle
   });
 
   when(inState(State.mac), () => {
-    acc.forEach((row, lane) => row.forEach((a, px) => a.connect(a.addWrap(weights[lane]!.mul(operands[px]!).pad(32)))));
+    acc.forEach((row, lane) => row.forEach((a, px) => a.connect(a.addWrap(macTerm(weights[lane]!, px)))));
     when(kx.eq(cur.k.subWrap(1)), () => {
       kx.connect(0);
       when(ky.eq(kyHi), () => {
         when(laterBits.orR(), () => {
           ci.connect(nextActive);
+          lg.connect(firstLineFrom(nextActive));
           ky.connect(kyLo);
           state.connect(State.load);
         }).otherwise(() => state.connect(State.requant));
       }).otherwise(() => {
         ky.connect(ky.addWrap(1));
+        lg.connect(firstLineFrom(ci));
         state.connect(State.load);
       });
     }).otherwise(() => {
       kx.connect(kx.addWrap(1));
-      when(lineRegister.not(), () => state.connect(State.load));
+      when(lineRegister.not(), () => {
+        lg.connect(firstLineFrom(ci));
+        state.connect(State.load);
+      });
     });
   });
 

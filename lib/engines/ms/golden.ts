@@ -149,12 +149,20 @@ export function msUnpackMap(words: readonly bigint[], shape: { c: number; h: num
   return { ...shape, values };
 }
 
+/**
+ * Products per PE per MAC step: 8 / max(input width, weight width), so a layer of 4-bit
+ * features and weights takes two input channels per step, a 2-bit one four.
+ */
+export function msLanes(l: Pick<MsConvShape, 'inBits' | 'weightBits'>): 1 | 2 | 4 {
+  return (8 / Math.max(l.inBits, l.weightBits)) as 1 | 2 | 4;
+}
+
 /** Counts of the engine's schedule (lib/engines/ms/README.md): what the hardware counters must show. */
 export interface MsScheduleCounts {
   readonly cycles: number;
   readonly reads: number;
   readonly writes: number;
-  /** Input-channel visits skipped by gating, and the cycles and reads they would have cost. */
+  /** Input-channel visits skipped by gating (lines not loaded, whole groups not run), and the cycles and reads they would have cost. */
   readonly skippedChannels: number;
   readonly skippedCycles: number;
   readonly skippedReads: number;
@@ -172,12 +180,15 @@ export interface MsScheduleOptions {
 
 /**
  * The engine's cycle, read and write counts for one layer, given its input's
- * row flags (all true for the first layer). Per output row r, per block of Po
- * output channels, per block of Px pixels: 1 init cycle, then per active input
- * channel and per kernel row inside the map (padded rows are skipped)
- * L_in + 1 load cycles (the SRAM answers a cycle later) and k MAC cycles
- * (without the line register: L_in + 2 per kernel column), then 1 requantize cycle; per channel block, L_out write
- * cycles per output channel. Each layer adds 1 start cycle.
+ * row flags (all true for the first layer). Input channels go in groups of
+ * `msLanes(l)` (1, 2 or 4; the last group may be short); a group runs when any
+ * of its channels is active, and loads only its a active channels' lines. Per
+ * output row r, per block of Po output channels, per block of Px pixels: 1 init
+ * cycle, then per running group and per kernel row inside the map (padded rows
+ * are skipped) a L_in + 1 load cycles (the SRAM answers a cycle later) and k MAC
+ * cycles (without the line register: a L_in + 2 per kernel column), then 1
+ * requantize cycle; per channel block,
+ * L_out write cycles per output channel. Each layer adds 1 start cycle.
  */
 export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly boolean[])[], o: MsScheduleOptions): MsScheduleCounts {
   const wordBits = o.wordBits ?? 64;
@@ -187,9 +198,11 @@ export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly bool
   const lineOut = msLineWords(wOut, l.outBits, wordBits);
   const coBlocks = Math.ceil(l.cout / o.po);
   const xBlocks = Math.ceil(wOut / o.px);
-  // Loading a line: L_in read cycles plus one for the last word to arrive (SRAM latency).
-  const perKyCycles = o.lineRegister ? lineIn + 1 + l.k : l.k * (lineIn + 2);
-  const perKyReads = o.lineRegister ? lineIn : l.k * lineIn;
+  // Loading a group's a active lines: a L_in read cycles plus one for the last word to arrive (SRAM latency).
+  const perKyCycles = (a: number) => (o.lineRegister ? a * lineIn + 1 + l.k : l.k * (a * lineIn + 2));
+  const perKyReads = (a: number) => (o.lineRegister ? a * lineIn : l.k * a * lineIn);
+  const lanes = msLanes(l);
+  const groups = Array.from({ length: Math.ceil(l.cin / lanes) }, (_, g) => Array.from({ length: Math.min(lanes, l.cin - g * lanes) }, (_, i) => g * lanes + i));
   let cycles = 1;
   let reads = 0;
   let skipped = 0;
@@ -202,15 +215,19 @@ export function msLayerSchedule(l: MsConvShape, inFlags: readonly (readonly bool
       const iy = r * l.stride - l.pad + ky;
       if (iy >= 0 && iy < l.hIn) rows.push(iy);
     }
-    let active = 0;
-    for (let ci = 0; ci < l.cin; ci++) if (!o.gating || rows.some((y) => inFlags[ci]![y])) active++;
     const visits = coBlocks * xBlocks;
-    cycles += visits * (2 + active * rows.length * perKyCycles);
-    reads += visits * active * rows.length * perKyReads;
-    macSteps += visits * active * rows.length * l.k;
-    skipped += visits * (l.cin - active);
-    skippedCycles += visits * (l.cin - active) * rows.length * perKyCycles;
-    skippedReads += visits * (l.cin - active) * rows.length * perKyReads;
+    cycles += visits * 2;
+    for (const group of groups) {
+      const n = group.length;
+      const a = o.gating ? group.filter((ci) => rows.some((y) => inFlags[ci]![y])).length : n;
+      const [runCycles, runReads] = a > 0 ? [perKyCycles(a), perKyReads(a)] : [0, 0];
+      if (a > 0) macSteps += visits * rows.length * l.k;
+      cycles += visits * rows.length * runCycles;
+      reads += visits * rows.length * runReads;
+      skipped += visits * (n - a);
+      skippedCycles += visits * rows.length * (perKyCycles(n) - runCycles);
+      skippedReads += visits * rows.length * (perKyReads(n) - runReads);
+    }
     cycles += l.cout * lineOut;
   }
   return { cycles, reads, writes: hOut * l.cout * lineOut, skippedChannels: skipped, skippedCycles, skippedReads, macSteps };

@@ -2,7 +2,7 @@
 // engine, the weight and channel-parameter images of its buffers, and the sizes
 // an engine must have to run a network.
 import type { MsLayer } from './golden.ts';
-import { msCheckLayer } from './golden.ts';
+import { msCheckLayer, msLanes } from './golden.ts';
 import { msMemoryPlan, msMinRingWords } from './plan.ts';
 import type { MsMemoryPlan } from './plan.ts';
 
@@ -41,6 +41,9 @@ export interface MsLayerDescriptor {
   readonly inZero: number;
   readonly outZero: number;
   readonly shift: number;
+  /** Input channels per MAC step (msLanes) and the number of such groups. */
+  readonly lanes: number;
+  readonly cinGroups: number;
   readonly lineIn: number;
   readonly lineOut: number;
   readonly rowIn: number;
@@ -84,7 +87,7 @@ export function msEngineParamsFor(layers: readonly MsLayer[], base: Partial<MsEn
     maxHeight: Math.max(...layers.map((l) => l.hIn)),
     maxWidth: Math.max(...layers.map((l) => l.wIn)),
     maxKernel: Math.max(...layers.map((l) => l.k)),
-    weightDepth: Math.max(1, layers.reduce((s, l) => s + blocks(l) * l.cin * l.k * l.k, 0)),
+    weightDepth: Math.max(1, layers.reduce((s, l) => s + blocks(l) * Math.ceil(l.cin / msLanes(l)) * l.k * l.k, 0)),
     channelDepth: Math.max(1, layers.reduce((s, l) => s + blocks(l), 0)),
   };
 }
@@ -117,14 +120,22 @@ export function msCompile(layers: readonly MsLayer[], p: MsEngineParams, opts: {
     if (prev && prev.outZero !== l.inZero) throw new RangeError(`${where}: inZero ${l.inZero} differs from layer ${i - 1}'s outZero ${prev.outZero}; gating needs them equal`);
     const lp = plan.layers[i]!;
     const coBlocks = Math.ceil(l.cout / p.po);
+    const lanes = msLanes(l);
+    const cinGroups = Math.ceil(l.cin / lanes);
+    const field = 8 / lanes; // a group's weights share one 8-bit entry, channel g of the group in bits g*field ..
     for (let b = 0; b < coBlocks; b++) {
       for (let lane = 0; lane < p.po; lane++) {
         const co = b * p.po + lane;
         if (co >= l.cout) continue;
         channels.push({ bank: lane, addr: channelBase + b, bias: l.bias[co]!, multiplier: l.multiplier[co]! });
-        for (let ci = 0; ci < l.cin; ci++) {
+        for (let gi = 0; gi < cinGroups; gi++) {
           for (let t = 0; t < l.k * l.k; t++) {
-            weights.push({ bank: lane, addr: weightBase + (b * l.cin + ci) * l.k * l.k + t, data: l.weights[(co * l.cin + ci) * l.k * l.k + t]! });
+            let entry = 0;
+            for (let g = 0; g < lanes && gi * lanes + g < l.cin; g++) {
+              const w = l.weights[(co * l.cin + gi * lanes + g) * l.k * l.k + t]!;
+              entry |= (w & ((1 << field) - 1)) << (g * field);
+            }
+            weights.push({ bank: lane, addr: weightBase + (b * cinGroups + gi) * l.k * l.k + t, data: entry >= 128 ? entry - 256 : entry });
           }
         }
       }
@@ -144,6 +155,8 @@ export function msCompile(layers: readonly MsLayer[], p: MsEngineParams, opts: {
       inZero: l.inZero,
       outZero: l.outZero,
       shift: l.shift,
+      lanes,
+      cinGroups,
       lineIn: lp.lineIn,
       lineOut: lp.lineOut,
       rowIn: lp.rowIn,
@@ -155,7 +168,7 @@ export function msCompile(layers: readonly MsLayer[], p: MsEngineParams, opts: {
       coBlocks,
       xBlocks: Math.ceil(lp.wOut / p.px),
     };
-    weightBase += coBlocks * l.cin * l.k * l.k;
+    weightBase += coBlocks * cinGroups * l.k * l.k;
     channelBase += coBlocks;
     return d;
   });

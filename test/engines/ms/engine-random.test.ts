@@ -58,6 +58,30 @@ describe('MsEngine (Po = 3, Px = 5, S = 97) on random nets', () => {
   });
   afterAll(() => sim?.close());
 
+  it('a layer of 2-bit features and weights takes four input channels per MAC step, 4-bit two: same outputs as at 8 bits, fewer steps and cycles', () => {
+    const shape: MsConvShape = { cin: 7, cout: 3, hIn: 6, wIn: 6, k: 3, stride: 1, pad: 1, inBits: 2, outBits: 4, weightBits: 2 };
+    const { layers, input } = msRandomNet([shape], { seed: 77, inputZero: 1 });
+    const narrow = layers[0]!;
+    const runAt = (bits: MsBits) => {
+      const l = { ...narrow, inBits: bits, weightBits: bits };
+      const prog = msCompile([l], params, { firstBase: 3 });
+      loadProgram(sim, prog);
+      writeInput(sim, prog, input, bits);
+      const run = runLayers(sim, 0, 0, { gating: false, lineRegister: true });
+      const want = msPackMap(msNetGolden([l], input)[0]!, l.outBits);
+      expect(readRing(sim, params.ringWords, prog.plan.layers[0]!.outBase, want.length), `at ${bits} bits`).toEqual(want);
+      const model = msNetSchedule([l], input, { po: params.po, px: params.px, gating: false, lineRegister: true })[0]!;
+      expect([run.cycles, run.macSteps]).toEqual([model.cycles, model.macSteps]);
+      return run;
+    };
+    const [two, four, eight] = [runAt(2), runAt(4), runAt(8)];
+    // 7 channels: 2 groups of up to 4, 4 groups of up to 2, 7 single channels.
+    expect(eight.macSteps / two.macSteps).toBe(7 / 2);
+    expect(eight.macSteps / four.macSteps).toBe(7 / 4);
+    expect(two.cycles).toBeLessThan(four.cycles);
+    expect(four.cycles).toBeLessThan(eight.cycles);
+  });
+
   it("graphs compiled by msCompileGraph: the engine's last map is graphGolden's output, bit for bit", () => {
     let ran = 0;
     for (let seed = 0; ran < 4; seed++) {

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/index.ts';
 import type { DesignSimulator } from '../../../sim/index.ts';
+import type { IOOf } from '../../../dsl/index.ts';
 import { Prng } from '../../../lib/index.ts';
 import { MsRing, msFirstLiveRow, msLayerMinRingWords, msMemoryPlan, msMinRingWords } from '../../../lib/engines/ms/index.ts';
 import type { MsConvShape, MsLayerPlan } from '../../../lib/engines/ms/index.ts';
@@ -20,42 +21,44 @@ function randomWord(rng: Prng): bigint {
   return rng.bigint(0n, (1n << 64n) - 1n);
 }
 
-function write(sim: DesignSimulator, base: number, offset: number, data: bigint): void {
-  sim.poke('write_valid', 1);
-  sim.poke('write_bits_at_base', base);
-  sim.poke('write_bits_at_offset', offset);
-  sim.poke('write_bits_data', data);
+type RingSim = DesignSimulator<IOOf<typeof MsRing>>;
+
+function write(sim: RingSim, base: number, offset: number, data: bigint): void {
+  sim.io.write.valid.poke(1);
+  sim.io.write.bits.at.base.poke(base);
+  sim.io.write.bits.at.offset.poke(offset);
+  sim.io.write.bits.data.poke(data);
   sim.step();
-  sim.poke('write_valid', 0);
+  sim.io.write.valid.poke(0);
 }
 
-function readMap(sim: DesignSimulator, base: number, words: number): bigint[] {
-  sim.poke('fetch_valid', 1);
-  sim.poke('fetch_bits_base', base);
+function readMap(sim: RingSim, base: number, words: number): bigint[] {
+  sim.io.fetch.valid.poke(1);
+  sim.io.fetch.bits.base.poke(base);
   const out = Array.from({ length: words }, (_, j) => {
-    sim.poke('fetch_bits_offset', j);
+    sim.io.fetch.bits.offset.poke(j);
     sim.step(); // an SRAM: the word comes in the next cycle
-    return BigInt(sim.peek('readData'));
+    return BigInt(sim.io.readData.peek());
   });
-  sim.poke('fetch_valid', 0);
+  sim.io.fetch.valid.poke(0);
   return out;
 }
 
 /** Writes a layer's output row by row as the engine orders it, the monitor watching the live input rows. */
-function playLayer(sim: DesignSimulator, l: MsLayerPlan, rng: Prng): bigint[] {
+function playLayer(sim: RingSim, l: MsLayerPlan, rng: Prng): bigint[] {
   const out: bigint[] = [];
-  sim.poke('live_valid', 1);
-  sim.poke('live_bits_base', l.inBase);
-  sim.poke('live_bits_to', l.inWords);
+  sim.io.live.valid.poke(1);
+  sim.io.live.bits.base.poke(l.inBase);
+  sim.io.live.bits.to.poke(l.inWords);
   for (let r = 0; r < l.hOut; r++) {
-    sim.poke('live_bits_from', msFirstLiveRow(r, l.shape.stride, l.shape.pad) * l.rowIn);
+    sim.io.live.bits.from.poke(msFirstLiveRow(r, l.shape.stride, l.shape.pad) * l.rowIn);
     for (let j = 0; j < l.rowOut; j++) {
       const word = randomWord(rng);
       out.push(word);
       write(sim, l.outBase, r * l.rowOut + j, word);
     }
   }
-  sim.poke('live_valid', 0);
+  sim.io.live.valid.poke(0);
   return out;
 }
 
@@ -82,12 +85,12 @@ describe('the ring size from the row-liveness rule', () => {
 
 describe('MsRing in Verilator', () => {
   const S = msMinRingWords(net); // 42: not a power of two
-  const sims: DesignSimulator[] = [];
+  const sims: RingSim[] = [];
   const open = async (ringWords: number) => {
     const sim = await simulate(MsRing, { ringWords, wordBits: 64 });
     sims.push(sim);
-    sim.poke('write_valid', 0);
-    sim.poke('live_valid', 0);
+    sim.io.write.valid.poke(0);
+    sim.io.live.valid.poke(0);
     sim.reset();
     return sim;
   };
