@@ -4,9 +4,10 @@
 // 3x3 'valid', two stride-2, a pointwise and a 3x3 depthwise layer, each with its own
 // handshake ports (their ready patterns differ).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bool, IO, Input, Output, SInt, defineModule } from '../../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
+import { Bundle, IO, Input, MixedVec, Output, SInt, Stream, Vec, defineModule } from '../../dsl/index.ts';
+import type { IOOf } from '../../dsl/index.ts';
 import { simulate, type DesignSimulator } from '../../sim/index.ts';
+import { byName } from './by-name.ts';
 import {
   EXACT,
   Prng,
@@ -48,7 +49,7 @@ interface Layer {
   readonly pipelineEvery: number;
 }
 
-const layers: Record<string, Layer> = {
+const layers = {
   same: { k: 3, padding: 'same', weights: randomSparsePo2(p, OC * 9 * C, range, 0.3), mode: EXACT, bias: { raw: [3n, -5n, 0n], fmt: biasFmt }, pipelineEvery: 2 },
   valid: { k: 3, padding: 'valid', weights: randomSparsePo2(p, OC * 9 * C, range, 0.6), mode: truncating(1), pipelineEvery: 0 },
   pw: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0), mode: EXACT, pipelineEvery: 1 },
@@ -62,33 +63,38 @@ const layers: Record<string, Layer> = {
   pw90: { k: 1, padding: 'valid', weights: randomSparsePo2(p, OC * C, range, 0.9), mode: truncating(1), pipelineEvery: 0 },
   dw60: { depthwise: true, k: 3, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0.6), mode: EXACT, pipelineEvery: 0 },
   dw90: { depthwise: true, k: 3, stride: 2, padding: 'same', weights: randomSparsePo2(p, 9 * C, range, 0.9), mode: EXACT, pipelineEvery: 1 },
-};
+} satisfies Record<string, Layer>;
+type LayerName = keyof typeof layers;
+const names = Object.keys(layers) as LayerName[];
 const outCh = (l: Layer): number => (l.depthwise ? C : OC);
-const info: Record<string, { latency: number; outH: number; outW: number }> = {};
+const info = {} as Record<LayerName, { latency: number; outH: number; outW: number }>;
 
+// One typed stream in and one out per layer (each layer's accumulators have their own widths: a MixedVec).
 const Top = defineModule({
   name: 'StreamingHwTest',
   body: () => {
-    for (const [name, l] of Object.entries(layers)) {
-      const spec: Record<string, PortSpec> = { [`${name}_in_valid`]: Input(Bool()) };
-      for (let ch = 0; ch < C; ch++) spec[`${name}_x_${ch}`] = Input(SInt(formatWidth(ACT)));
-      const io = IO(spec) as Record<string, SIntValue | BoolValue>;
-      const ports = { valid: io[`${name}_in_valid`] as BoolValue, pixel: Array.from({ length: C }, (_, ch) => io[`${name}_x_${ch}`] as SIntValue) };
+    const io = IO({ in: Input(Bundle(byName(names, () => Stream(Vec(C, SInt(formatWidth(ACT))))))) });
+    const built = byName(names, (name) => {
+      const l: Layer = layers[name];
+      const port = io.in[name];
       const opts = { height: H, width: W, stride: l.stride ?? 1, padding: l.padding, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
+      const ports = { valid: port.valid, pixel: port.bits.toArray() };
       const s = l.depthwise ? streamingDepthwise(ports, ACT, l.weights, l.k, opts) : streamingConv2d(ports, ACT, l.weights, OC, l.k, opts);
-      const ospec: Record<string, PortSpec> = { [`${name}_in_ready`]: Output(Bool()), [`${name}_out_valid`]: Output(Bool()) };
-      s.acc.forEach((v, i) => (ospec[`${name}_y_${i}`] = Output(SInt(v.width))));
-      const o = IO(ospec) as Record<string, SIntValue | BoolValue>;
-      (o[`${name}_in_ready`] as BoolValue).connect(s.ready);
-      (o[`${name}_out_valid`] as BoolValue).connect(s.outValid);
-      s.acc.forEach((v, i) => (o[`${name}_y_${i}`] as SIntValue).connect(v));
+      port.ready.connect(s.ready);
       info[name] = { latency: s.latency, outH: s.outHeight, outW: s.outWidth };
+      return s;
+    });
+    const o = IO({ out: Output(Bundle(byName(names, (name) => Stream(MixedVec(built[name].acc.map((v) => SInt(v.width))), { alwaysReady: true })))) });
+    for (const name of names) {
+      o.out[name].valid.connect(built[name].outValid);
+      built[name].acc.forEach((v, i) => o.out[name].bits.at(i).connect(v));
     }
+    return { ...io, ...o };
   },
 });
 
 describe('streaming Po2 layers in Verilator', () => {
-  let sim: DesignSimulator;
+  let sim: DesignSimulator<IOOf<typeof Top>>;
   beforeAll(async () => {
     sim = await simulate(Top);
   });
@@ -100,45 +106,42 @@ describe('streaming Po2 layers in Verilator', () => {
     // first frame after reset must still see zero padding.
     sim.reset(1);
     const junk = new Prng(77);
+    const ins = sim.io.in;
+    const outs = sim.io.out;
     for (let i = 0; i < 2 * W + 3; i++) {
-      for (const name of Object.keys(layers)) {
-        sim.poke(`${name}_in_valid`, 1);
-        for (let ch = 0; ch < C; ch++) sim.poke(`${name}_x_${ch}`, junk.int(-32, 31));
+      for (const name of names) {
+        ins[name].valid.poke(1);
+        for (let ch = 0; ch < C; ch++) ins[name].bits[ch]!.poke(junk.int(-32, 31));
       }
       sim.step();
     }
-    for (const name of Object.keys(layers)) sim.poke(`${name}_in_valid`, 0);
+    for (const name of names) ins[name].valid.poke(0);
     sim.reset(1);
     // Per layer: a cursor into the concatenated pixel stream, and the outputs seen.
-    const cursor: Record<string, number> = {};
-    const seen: Record<string, bigint[][]> = {};
-    for (const name of Object.keys(layers)) {
-      cursor[name] = 0;
-      seen[name] = [];
-    }
+    const cursor = byName(names, () => 0);
+    const seen = byName(names, (): bigint[][] => []);
     const total = frames.length * H * W;
     const gap = new Prng(5);
     for (let cycle = 0; cycle < total * 3 + 200; cycle++) {
-      const offered: Record<string, boolean> = {};
-      for (const name of Object.keys(layers)) {
-        const i = cursor[name]!;
+      const offered = byName(names, (name) => {
+        const i = cursor[name];
         const have = i < total && gap.nextFloat() < 0.7;
-        offered[name] = have;
-        sim.poke(`${name}_in_valid`, have ? 1 : 0);
+        ins[name].valid.poke(have ? 1 : 0);
         for (let ch = 0; ch < C; ch++) {
           const v = have ? frames[Math.floor(i / (H * W))]!.data[(i % (H * W)) * C + ch]! : BigInt(gap.int(-32, 31));
-          sim.poke(`${name}_x_${ch}`, v);
+          ins[name].bits[ch]!.poke(v);
         }
-      }
-      const accepted: Record<string, boolean> = {};
-      for (const name of Object.keys(layers)) accepted[name] = offered[name]! && sim.peek(`${name}_in_ready`) === 1;
+        return have;
+      });
+      const accepted = byName(names, (name) => offered[name] && ins[name].ready.peek() === 1);
       sim.step();
-      for (const name of Object.keys(layers)) {
-        if (accepted[name]) cursor[name]!++;
-        if (sim.peek(`${name}_out_valid`) === 1) seen[name]!.push(Array.from({ length: outCh(layers[name]!) }, (_, o) => BigInt(sim.peek(`${name}_y_${o}`))));
+      for (const name of names) {
+        if (accepted[name]) cursor[name]++;
+        if (outs[name].valid.peek() === 1) seen[name].push(Array.from({ length: outCh(layers[name]) }, (_, o) => BigInt(outs[name].bits[o]!.peek())));
       }
     }
-    for (const [name, l] of Object.entries(layers)) {
+    for (const name of names) {
+      const l: Layer = layers[name];
       expect(cursor[name], `${name}: every pixel accepted`).toBe(total);
       const o = { padding: l.padding, stride: l.stride ?? 1, mode: l.mode, ...(l.bias ? { bias: l.bias } : {}) };
       const want = frames.flatMap((f) => {
@@ -151,7 +154,8 @@ describe('streaming Po2 layers in Verilator', () => {
     }
     expect(info.same!.outH * info.same!.outW).toBe(H * W);
     // The window register plus the tree's pipeline stages (as in the unrolled layer).
-    for (const [name, l] of Object.entries(layers)) {
+    for (const name of names) {
+      const l: Layer = layers[name];
       const o = { padding: l.padding, stride: l.stride ?? 1, mode: l.mode, pipelineEvery: l.pipelineEvery, ...(l.bias ? { bias: l.bias } : {}) };
       const plan = l.depthwise ? depthwisePlan([H, W, C], ACT, l.weights, l.k, o) : conv2dPlan([H, W, C], ACT, l.weights, OC, l.k, o);
       expect(info[name]!.latency, name).toBe(1 + plan.latency);
