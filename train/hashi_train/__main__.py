@@ -58,7 +58,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sweep", action="store_true", help="the accuracy tables instead (results/sweep.json; npx hashi report accuracy shows them)")
     ap.add_argument("--onnx-only", action="store_true", help="only rewrite the ONNX files from the safetensors already in --out (no training)")
+    ap.add_argument("--test-images", nargs=2, metavar=("TASK", "FILE"), help="only write task A's or B's test images as float32 NCHW .npy (the ONNX models' input, for `hashi infer --inputs`)")
     a = ap.parse_args()
+    if a.test_images:
+        task, path = a.test_images
+        if task not in data.TASKS:
+            ap.error(f"--test-images: task must be A or B, got {task!r}")
+        px, _ = data.task(task, True)
+        np.save(path, data.raw_images(px, DEMO.resolution).astype(np.float32) / 32.0)
+        log(f"  wrote {path}: {len(px)} test images of task {task}, float32 {len(px)} x 3 x {DEMO.resolution} x {DEMO.resolution}")
+        return
     if a.onnx_only:
         log(f"  wrote {', '.join(write_onnx(a.out, SPARSITY))}")
         return

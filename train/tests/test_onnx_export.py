@@ -48,3 +48,17 @@ def test_onnx_reference_evaluator_gives_the_reference_scores(reference, task):
     got = [np.ldexp(ev.run(None, {"image": images[i : i + 1]})[0][0], SCORE_FRAC).astype(np.int64).tolist() for i in range(len(images))]
     assert got == reference[task]["po2_scores"]
     assert len({tuple(s) for s in got}) > len(got) // 2  # the scores depend on the image
+
+
+def test_test_images_file_is_the_onnx_input(tmp_path, monkeypatch):
+    import sys
+
+    from hashi_train.__main__ import main
+
+    path = tmp_path / "b.npy"
+    monkeypatch.setattr(sys, "argv", ["hashi_train", "--test-images", "B", str(path)])
+    main()
+    x = np.load(path)
+    px, _ = data.task("B", True)
+    assert x.dtype == np.float32 and x.shape == (len(px), 3, DEMO.resolution, DEMO.resolution)
+    assert np.array_equal(x * 32.0, data.raw_images(px, DEMO.resolution).astype(np.float32))
