@@ -65,6 +65,7 @@ def main() -> None:
         if task not in data.TASKS:
             ap.error(f"--test-images: task must be A or B, got {task!r}")
         px, _ = data.task(task, True)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         np.save(path, data.raw_images(px, DEMO.resolution).astype(np.float32) / 32.0)
         log(f"  wrote {path}: {len(px)} test images of task {task}, float32 {len(px)} x 3 x {DEMO.resolution} x {DEMO.resolution}")
         return
