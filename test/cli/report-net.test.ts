@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Bool, IO, Input, SInt, defineModule, elaborate, emitVerilog } from '../../dsl/index.ts';
-import type { BoolValue, PortSpec, SIntValue } from '../../dsl/index.ts';
+import { IO, Input, SInt, Stream, Vec, defineModule, elaborate, emitVerilog } from '../../dsl/index.ts';
 import { MobileNetV2, mobileNetV2FromParams, mobileNetV2Defaults } from '../../designs/mobilenetv2.ts';
 import { formatWidth, mobileNetV2Hw, mobileNetV2Net, randomLayerWeights, type MobileNetV2Net, type StageInfo } from '../../lib/index.ts';
 import { netReport, preStat } from '../../cli/report-net.ts';
@@ -26,10 +25,10 @@ function stagesOf(net: MobileNetV2Net): StageInfo[] {
   const def = defineModule({
     name: 'StagesOf',
     body: () => {
-      const spec: Record<string, PortSpec> = { v: Input(Bool()) };
-      for (let i = 0; i < 3; i++) spec[`x${i}`] = Input(SInt(formatWidth(net.act)));
-      const io = IO(spec) as Record<string, SIntValue | BoolValue>;
-      stages = [...mobileNetV2Hw(net, { valid: io.v as BoolValue, pixel: [0, 1, 2].map((i) => io[`x${i}`] as SIntValue) }).stages];
+      const io = IO({ in: Input(Stream(Vec(3, SInt(formatWidth(net.act))))) });
+      const hw = mobileNetV2Hw(net, { valid: io.in.valid, pixel: io.in.bits.toArray() });
+      io.in.ready.connect(hw.ready);
+      stages = [...hw.stages];
     },
   });
   elaborate(def, {});
