@@ -221,6 +221,10 @@ export function msEngineBody(p: MsEngineParams) {
   const lineActive = linesActiveFrom(ci).map((a, g) => a.named(`lineActive${g}`));
   const laterLines = Cat(...lineActive.map((a, g) => a.and(lg.lt(g))).reverse());
   const nextLine = mux(laterLines.orR(), fit(PriorityEncoder(laterLines), 3), U(4, 3)).named('nextLine');
+  // The first line to load when a group starts (made here, outside the controller's when blocks).
+  const firstLineOfFirst = firstLineFrom(firstActive).named('firstLineOfFirstGroup');
+  const firstLineOfNext = firstLineFrom(nextActive).named('firstLineOfNextGroup');
+  const firstLineOfThis = firstLineFrom(ci).named('firstLineOfGroup');
   const inputRow = rs.add(ky).subWrap(cur.pad).named('inputRow');
 
   // ---- ring access: the engine while busy, the host while idle ------------------
@@ -346,7 +350,7 @@ export function msEngineBody(p: MsEngineParams) {
   io.busy.connect(busy);
   const startChannel = () => {
     ci.connect(firstActive);
-    lg.connect(firstLineFrom(firstActive));
+    lg.connect(firstLineOfFirst);
     ky.connect(kyLo);
     j.connect(0);
     kx.connect(0);
@@ -403,19 +407,19 @@ export function msEngineBody(p: MsEngineParams) {
       when(ky.eq(kyHi), () => {
         when(laterBits.orR(), () => {
           ci.connect(nextActive);
-          lg.connect(firstLineFrom(nextActive));
+          lg.connect(firstLineOfNext);
           ky.connect(kyLo);
           state.connect(State.load);
         }).otherwise(() => state.connect(State.requant));
       }).otherwise(() => {
         ky.connect(ky.addWrap(1));
-        lg.connect(firstLineFrom(ci));
+        lg.connect(firstLineOfThis);
         state.connect(State.load);
       });
     }).otherwise(() => {
       kx.connect(kx.addWrap(1));
       when(lineRegister.not(), () => {
-        lg.connect(firstLineFrom(ci));
+        lg.connect(firstLineOfThis);
         state.connect(State.load);
       });
     });
