@@ -51,8 +51,31 @@ function resnetStyle(rng: Prng, opts: { channels?: number; convAfterPool?: boole
   return b.build(logits);
 }
 
+/** A downsampling block as the ResNet builders write it: conv1 (3x3/2), conv2, a 1x1/2 shortcut, add. */
+function downsampling(rng: Prng) {
+  const b = new GraphBuilder('tiny-bwn-downsample', { name: 'image', shape: [8, 8, 3], fmt });
+  const c1 = b.relu('r1', b.conv('c1', b.input, { outChannels: 4, kernel: 3 }, binaryParams(rng, 4, 27)));
+  const d1 = b.relu('rd1', b.conv('d1', c1, { outChannels: 8, kernel: 3, stride: 2 }, binaryParams(rng, 8, 36)));
+  const d2 = b.conv('d2', d1, { outChannels: 8, kernel: 3 }, binaryParams(rng, 8, 72));
+  const ds = b.conv('ds', c1, { outChannels: 8, kernel: 1, stride: 2, padding: 0 }, binaryParams(rng, 8, 4));
+  const sum = b.relu('out', b.addTensors('sum', ds, d2));
+  const head = b.pointwise('head', sum, 6, binaryParams(rng, 6, 8));
+  return b.build(b.globalAvgPool('pool', head, requant));
+}
+
 describe('compileHyperdrive: graph -> layer program', () => {
-  it('fuses ReLU and the residual add, assigns the two slots, leaves pool and classifier to the host', () => {
+  it('runs a downsampling block\'s 1x1 stride-2 shortcut first, into the third slot the block\'s last conv adds onto', () => {
+    const program = compileHyperdrive(downsampling(new Prng(8)), params);
+    expect(program.steps.map((s) => [s.name, s.fused, s.slots.inSlot, s.slots.outSlot, s.layer.residual])).toEqual([
+      ['c1', ['r1'], 0, 1, false],
+      ['ds', [], 1, 0, false],
+      ['d1', ['rd1'], 1, 2, false],
+      ['d2', ['sum', 'out'], 2, 0, true],
+      ['head', [], 0, 1, false],
+    ]);
+  });
+
+  it('fuses ReLU and the residual add, assigns the slots, leaves pool and classifier to the host', () => {
     const program = compileHyperdrive(resnetStyle(new Prng(3)), params);
     expect(program.steps.map((s) => [s.name, s.fused, s.slots.inSlot, s.slots.outSlot, s.layer.kernel, s.layer.stride, s.layer.relu, s.layer.residual])).toEqual([
       ['c1', ['r1'], 0, 1, 3, 1, true, false],
@@ -112,14 +135,15 @@ describe('compileHyperdrive: graph -> layer program', () => {
       /node 'c5'.*kernel 5/,
     ],
     [
-      'a bypass around three convs (needs a third slot)',
+      'two bypasses live around a branch (a fourth slot)',
       (rng) => {
-        const b = new GraphBuilder('long', { name: 'image', shape: [8, 8, 4], fmt });
-        const a = b.conv('a', b.input, { outChannels: 4, kernel: 3 }, binaryParams(rng, 4, 36));
-        const c = b.conv('c', b.conv('m', a, { outChannels: 4, kernel: 3 }, binaryParams(rng, 4, 36)), { outChannels: 4, kernel: 3 }, binaryParams(rng, 4, 36));
-        return b.build(b.addTensors('s', c, b.input));
+        const b = new GraphBuilder('nested', { name: 'image', shape: [8, 8, 4], fmt });
+        const conv = (name: string, x: string) => b.conv(name, x, { outChannels: 4, kernel: 3 }, binaryParams(rng, 4, 36));
+        const a = conv('a', b.input);
+        const o = b.addTensors('inner', conv('o', conv('n', conv('m', a))), a);
+        return b.build(b.addTensors('outer', conv('c', o), b.input));
       },
-      /node 'm'.*overwrite 'image', still read by 's'/,
+      /node 'n'.*no free map slot/,
     ],
   ];
   for (const [what, build, message] of refused) {
@@ -139,9 +163,12 @@ describe('a compiled program in Verilator', () => {
   });
   afterAll(() => sim?.close());
 
-  it('runs bit-exact against the FP16 golden model, each layer in the formula cycles', () => {
+  it.each([
+    ['a ResNet-style net', resnetStyle],
+    ['a downsampling block with a 1x1 stride-2 shortcut', downsampling],
+  ] as const)('runs %s bit-exact against the FP16 golden model, each layer in the formula cycles', (_what, build) => {
     const rng = new Prng(6);
-    const program = compileHyperdrive(resnetStyle(rng), params);
+    const program = compileHyperdrive(build(rng), params);
     const host = new HyperdriveHost(sim, params);
     const input = fp16Map(3, 8, 8, Uint16Array.from({ length: 3 * 64 }, () => fp16FromNumber(rng.normal())));
     host.loadMap(0, input);

@@ -1,11 +1,12 @@
 // From the network graph (lib/nets/graph.ts) to Hyperdrive's layer program: each binary
 // conv (k 1 or 3, stride 1 or 2, groups 1) becomes one engine layer with its ReLU and
-// residual add fused into the epilogue; the maps live in the engine's two slots; the
-// pooling and classifier after the last conv run on the host. What the engine cannot run
-// is a GraphError naming the node.
+// residual add fused into the epilogue; the maps live in the engine's three slots (a
+// downsampling block's 1x1 shortcut runs first, into a slot of its own, and the block's
+// last conv adds onto it in place); the pooling and classifier after the last conv run on
+// the host. What the engine cannot run is a GraphError naming the node.
 import { fp16FromNumber } from '../../float/fp16-model.ts';
 import { GraphError, inferShapes, nodeInputs, type ConvNode, type Graph, type GraphNode } from '../../nets/graph.ts';
-import type { HyperdriveParams } from './engine.ts';
+import { HYPERDRIVE_MAP_SLOTS, type HyperdriveParams } from './engine.ts';
 import { fp16Map, hyperdriveLayerGolden, type Fp16Map, type HyperdriveLayer } from './golden.ts';
 
 export interface HyperdriveStep {
@@ -34,6 +35,22 @@ export interface HyperdriveProgram {
 
 const HOST_OPS = new Set(['globalAvgPool', 'avgPool', 'maxPool', 'flatten', 'reshape', 'linear', 'relu', 'relu6', 'clip', 'requantize']);
 
+/**
+ * The graph's nodes with each shortcut conv (a conv read only by an add) moved to right
+ * after its input is made: it runs before the block's main branch, whose last conv then
+ * adds onto it. Still a topological order.
+ */
+function shortcutsFirst(g: Graph, consumers: ReadonlyMap<string, readonly string[]>): GraphNode[] {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const isShortcut = (n: GraphNode): boolean => n.op === 'conv' && (consumers.get(n.name) ?? []).length === 1 && byName.get(consumers.get(n.name)![0]!)?.op === 'add';
+  const order: GraphNode[] = g.nodes.filter((n) => !isShortcut(n));
+  for (const n of g.nodes.filter(isShortcut)) {
+    const after = order.findIndex((m) => m.name === (n as ConvNode).input);
+    order.splice(after + 1, 0, n); // after its input's node (index -1: the graph input, so first)
+  }
+  return order;
+}
+
 export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProgram {
   const shapes = inferShapes(g);
   const fail = (node: string | undefined, message: string): never => {
@@ -45,8 +62,8 @@ export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProg
     const c = consumers.get(t) ?? [];
     return c.length === 1 ? g.nodes.find((n) => n.name === c[0]) : undefined;
   };
-
-  const position = new Map(g.nodes.map((n, k) => [n.name, k]));
+  const nodes = shortcutsFirst(g, consumers);
+  const position = new Map(nodes.map((n, k) => [n.name, k]));
   const [H, W, C] = g.input.shape;
   checkMap(H, W, C, p, (m) => fail(undefined, `the input ${H}x${W}x${C}: ${m}`));
   // Where each map on the engine lives; a tensor name may alias the map (relu, requantize fused into it).
@@ -55,10 +72,15 @@ export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProg
   const ignored: string[] = [];
   const done = new Set<string>();
   let last = g.input.name;
-  let hostFrom = g.nodes.length;
+  let hostFrom = nodes.length;
 
-  for (let i = 0; i < g.nodes.length; i++) {
-    const n = g.nodes[i]!;
+  // Slots whose maps nobody reads after node i (the conv at i may overwrite them).
+  const freeSlots = (i: number, except: readonly string[]): number[] =>
+    Array.from({ length: HYPERDRIVE_MAP_SLOTS }, (_, s) => s).filter((s) =>
+      [...slotOf].every(([t, ts]) => ts !== s || (consumers.get(t) ?? []).every((c) => position.get(c)! <= i || except.includes(c))),
+    );
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (done.has(n.name)) continue;
     if (n.op !== 'conv') {
       if (n.op === 'requantize' && slotOf.has(n.input)) {
@@ -86,19 +108,22 @@ export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProg
     const { weights, scale } = binaryWeights(conv, ci, fail);
     const bias = conv.params.bias ? conv.params.bias.raw.map((r) => fp16FromNumber(Number(r) * 2 ** -conv.params.bias!.fmt.frac)) : new Array<number>(co).fill(0);
 
-    // Fuse: [requantize] [add with the map of the other slot] [requantize] [relu] [requantize].
+    // Fuse: [requantize] [add with a map on the engine] [requantize] [relu] [requantize].
     const fused: string[] = [];
     let tensor = conv.name;
     let residual = false;
     let relu = false;
-    const outSlot = 1 - inSlot!;
+    let bypassSlot: number | undefined;
     for (;;) {
       const next = onlyConsumer(tensor);
       if (!next) break;
       if (next.op === 'requantize') ignored.push(next.name);
       else if (next.op === 'add' && !residual && !relu) {
         const other = next.inputs[0] === tensor ? next.inputs[1] : next.inputs[0];
-        if (slotOf.get(other) !== outSlot) fail(next.name, `the bypass '${other}' must be the map in the slot this conv writes (the input of the block's previous conv): the engine adds it in place, with two map slots`);
+        // A shortcut conv runs before its block's other branch: the add is fused there.
+        if (!slotOf.has(other) && position.get(other) !== undefined && position.get(other)! > i) break;
+        bypassSlot = slotOf.get(other);
+        if (bypassSlot === undefined || bypassSlot === inSlot) fail(next.name, `the bypass '${other}' must be a map on the engine other than this conv's input: the engine adds it in place`);
         residual = true;
       } else if (next.op === 'relu' && !relu) relu = true;
       else break;
@@ -106,11 +131,13 @@ export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProg
       done.add(next.name);
       tensor = next.name;
     }
+    const free = freeSlots(i, fused).filter((s) => s !== inSlot);
+    const outSlot = residual ? bypassSlot! : free[0] ?? fail(conv.name, `no free map slot: the engine's ${HYPERDRIVE_MAP_SLOTS} slots all hold maps still needed`);
     // The slot written now must hold nothing needed later (but the bypass, consumed here).
     for (const [t, s] of slotOf) {
       if (s !== outSlot) continue;
       const later = (consumers.get(t) ?? []).filter((c) => position.get(c)! > i && !fused.includes(c));
-      if (later.length) fail(conv.name, `writing slot ${outSlot} would overwrite '${t}', still read by '${later[0]}': the engine has two map slots`);
+      if (later.length) fail(conv.name, `writing slot ${outSlot} would overwrite '${t}', still read by '${later[0]}': the engine has ${HYPERDRIVE_MAP_SLOTS} map slots`);
       slotOf.delete(t);
     }
     slotOf.set(tensor, outSlot);
@@ -126,15 +153,15 @@ export function compileHyperdrive(g: Graph, p: HyperdriveParams): HyperdriveProg
     });
   }
   if (steps.length === 0) fail(undefined, 'no conv for the engine');
-  const lateConv = g.nodes.slice(hostFrom).find((n) => n.op === 'conv');
-  if (lateConv) fail(lateConv.name, `a conv after the host part (from '${g.nodes[hostFrom]!.name}'): the engine runs the convs first, pooling and the classifier last on the host`);
+  const lateConv = nodes.slice(hostFrom).find((n) => n.op === 'conv');
+  if (lateConv) fail(lateConv.name, `a conv after the host part (from '${nodes[hostFrom]!.name}'): the engine runs the convs first, pooling and the classifier last on the host`);
   const [oh, ow, oc] = shapes.get(last)!;
   return {
     graph: g.name,
     input: [H, W, C],
     steps,
     output: { tensor: last, slot: slotOf.get(last)!, channels: oc, height: oh, width: ow },
-    host: g.nodes.slice(hostFrom),
+    host: nodes.slice(hostFrom),
     ignored,
   };
 }
@@ -174,7 +201,7 @@ function binaryWeights(conv: ConvNode, inChannels: number, fail: (node: string, 
 
 /** The program on the FP16 golden model: the engine's last map for an input map. */
 export function runHyperdriveProgramGolden(program: HyperdriveProgram, input: Fp16Map): Fp16Map {
-  const slots: (Fp16Map | undefined)[] = [input, undefined];
+  const slots: (Fp16Map | undefined)[] = Array.from({ length: HYPERDRIVE_MAP_SLOTS }, (_, s) => (s === 0 ? input : undefined));
   for (const step of program.steps) {
     const x = slots[step.slots.inSlot]!;
     slots[step.slots.outSlot] = hyperdriveLayerGolden(x, step.layer, step.layer.residual ? slots[step.slots.outSlot] : undefined);

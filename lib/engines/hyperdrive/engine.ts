@@ -1,5 +1,5 @@
 // The Hyperdrive engine: M x N Tile-PUs with C FP16 lanes each, a feature-map memory
-// per Tile-PU (two map slots) read by its neighbours, an accumulator memory per Tile-PU,
+// per Tile-PU (three map slots) read by its neighbours, an accumulator memory per Tile-PU,
 // a C-bit weight port through which each layer's weights enter once, the layer
 // controller running the loop nest of golden.ts, the fused epilogue and counters.
 import { Bool, Bundle, Cat, Decoupled, Enum, IO, Input, Mem, Output, Reg, RegInit, U, UInt, Valid, Vec, defineModule, fire, mux, when } from '../../../dsl/index.ts';
@@ -15,12 +15,19 @@ export const hyperdriveDefaults = {
   /** Pixels of the input map each Tile-PU owns, rows x columns (the largest layer's). */
   patchRows: 4,
   patchCols: 4,
-  /** Channels a map slot holds (a multiple of lanes): the feature-map memory depth is 2 * maxChannels / lanes * patch pixels words. */
+  /** Channels a map slot holds (a multiple of lanes): the feature-map memory depth is 3 * maxChannels / lanes * patch pixels words. */
   maxChannels: 8,
 };
 export type HyperdriveParams = typeof hyperdriveDefaults;
 
 const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
+
+/**
+ * Map slots per Tile-PU memory: a block's input, its first conv's output, and a
+ * downsampling block's 1x1 projection shortcut are live at once.
+ */
+export const HYPERDRIVE_MAP_SLOTS = 3;
+const SLOT_BITS = bitsFor(HYPERDRIVE_MAP_SLOTS - 1);
 
 export function checkHyperdriveParams(p: HyperdriveParams): void {
   const problems: string[] = [];
@@ -34,7 +41,7 @@ export function checkHyperdriveParams(p: HyperdriveParams): void {
 export function hyperdriveGeometry(p: HyperdriveParams) {
   const groups = p.maxChannels / p.lanes;
   const patchPixels = p.patchRows * p.patchCols;
-  return { groups, patchPixels, slotWords: groups * patchPixels, bankWords: 2 * groups * patchPixels, tiles: p.tileRows * p.tileCols };
+  return { groups, patchPixels, slotWords: groups * patchPixels, bankWords: HYPERDRIVE_MAP_SLOTS * groups * patchPixels, tiles: p.tileRows * p.tileCols };
 }
 
 /** One layer's settings, taken on the `layerConfig` port. The output map goes to outSlot; a residual's bypass is read from outSlot too (overwritten in place). */
@@ -44,8 +51,8 @@ export function HyperdriveLayerConfig(p: HyperdriveParams) {
     outChannels: UInt(bitsFor(p.maxChannels)),
     kernel3: Bool(),
     stride2: Bool(),
-    inSlot: UInt(1),
-    outSlot: UInt(1),
+    inSlot: UInt(SLOT_BITS),
+    outSlot: UInt(SLOT_BITS),
     residual: Bool(),
     relu: Bool(),
     /** The input map's patch per Tile-PU (stride 2 halves it for the output). */
@@ -58,10 +65,10 @@ export function HyperdriveLayerConfig(p: HyperdriveParams) {
 
 /** One side of the border exchange: the edge pixel `position` of every Tile-PU along the side. */
 function HaloSide(p: HyperdriveParams, tilesAlong: number, positions: number) {
-  return Valid(Bundle({ slot: UInt(1), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), position: UInt(bitsFor(positions - 1)), data: Vec(tilesAlong, UInt(16 * p.lanes)) }));
+  return Valid(Bundle({ slot: UInt(SLOT_BITS), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), position: UInt(bitsFor(positions - 1)), data: Vec(tilesAlong, UInt(16 * p.lanes)) }));
 }
 function HaloCorner(p: HyperdriveParams) {
-  return Valid(Bundle({ slot: UInt(1), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), data: UInt(16 * p.lanes) }));
+  return Valid(Bundle({ slot: UInt(SLOT_BITS), group: UInt(bitsFor(p.maxChannels / p.lanes - 1)), data: UInt(16 * p.lanes) }));
 }
 /** The border links of a chip, one per neighbour: out = my edge going to that neighbour, in = its edge, for my border ring. */
 export function HaloLinks(p: HyperdriveParams) {
@@ -86,7 +93,7 @@ export const HyperdriveEngine = defineModule({
     const { lanes } = p;
     const laneBits = Math.log2(lanes);
     const addrBits = bitsFor(bankWords - 1);
-    const MapAddress = { tile: UInt(bitsFor(tiles - 1)), slot: UInt(1), group: UInt(bitsFor(groups - 1)), pixel: UInt(bitsFor(patchPixels - 1)) };
+    const MapAddress = { tile: UInt(bitsFor(tiles - 1)), slot: UInt(SLOT_BITS), group: UInt(bitsFor(groups - 1)), pixel: UInt(bitsFor(patchPixels - 1)) };
     const io = IO({
       layerConfig: Input(Decoupled(HyperdriveLayerConfig(p))),
       weights: Input(Decoupled(UInt(lanes))),
@@ -238,16 +245,16 @@ export const HyperdriveEngine = defineModule({
     const zeroWord = U(0, 16 * lanes);
     type Side = IOValues<{ s: PortSpec<ReturnType<typeof HaloSide>> }>['s'];
     const ringSegment = (link: Side, index: number, positions: number, readPosition: UIntValue, present: BoolValue): UIntValue => {
-      const ring = Mem(2 * groups * positions, UInt(16 * lanes));
-      const bits = bitsFor(2 * groups * positions - 1);
+      const ring = Mem(HYPERDRIVE_MAP_SLOTS * groups * positions, UInt(16 * lanes));
+      const bits = bitsFor(HYPERDRIVE_MAP_SLOTS * groups * positions - 1);
       const at = (slot: UIntValue, group: UIntValue, position: UIntValue): UIntValue =>
         slot.mul(groups * positions).add(group.mul(positions)).add(position).pad(bits).trunc(bits);
       when(link.valid, () => ring.write(at(link.bits.slot, link.bits.group, link.bits.position), link.bits.data.at(index)));
       return mux(present, ring.read(at(cfg.inSlot, inputGroup, readPosition)), zeroWord);
     };
     const ringCorner = (link: IOValues<{ c: PortSpec<ReturnType<typeof HaloCorner>> }>['c'], present: BoolValue): UIntValue => {
-      const ring = Mem(2 * groups, UInt(16 * lanes));
-      const bits = bitsFor(2 * groups - 1);
+      const ring = Mem(HYPERDRIVE_MAP_SLOTS * groups, UInt(16 * lanes));
+      const bits = bitsFor(HYPERDRIVE_MAP_SLOTS * groups - 1);
       const at = (slot: UIntValue, group: UIntValue): UIntValue => slot.mul(groups).add(group).pad(bits).trunc(bits);
       when(link.valid, () => ring.write(at(link.bits.slot, link.bits.group), link.bits.data));
       return mux(present, ring.read(at(cfg.inSlot, inputGroup)), zeroWord);

@@ -4,7 +4,7 @@
 // border rings. The result equals one engine with all the Tile-PUs on the whole map.
 import { B, Bool, Bundle, Decoupled, DontCare, IO, Input, Output, UInt, Valid, Vec, assert, defineModule, instance, mux } from '../../../dsl/index.ts';
 import type { UInt as UIntValue } from '../../../dsl/index.ts';
-import { HyperdriveEngine, HyperdriveLayerConfig, hyperdriveDefaults, hyperdriveGeometry } from './engine.ts';
+import { HYPERDRIVE_MAP_SLOTS, HyperdriveEngine, HyperdriveLayerConfig, hyperdriveDefaults, hyperdriveGeometry } from './engine.ts';
 
 export const hyperdriveMeshDefaults = { ...hyperdriveDefaults, meshRows: 2, meshCols: 2 };
 export type HyperdriveMeshParams = typeof hyperdriveMeshDefaults;
@@ -18,7 +18,7 @@ export const HyperdriveMesh = defineModule({
     if (!Number.isInteger(meshRows) || !Number.isInteger(meshCols) || meshRows < 1 || meshCols < 1) throw new RangeError(`meshRows and meshCols must be positive integers, got ${meshRows} x ${meshCols}`);
     const chips = meshRows * meshCols;
     const { groups, patchPixels, tiles } = hyperdriveGeometry(p);
-    const MapAddress = { chip: UInt(bitsFor(chips - 1)), tile: UInt(bitsFor(tiles - 1)), slot: UInt(1), group: UInt(bitsFor(groups - 1)), pixel: UInt(bitsFor(patchPixels - 1)) };
+    const MapAddress = { chip: UInt(bitsFor(chips - 1)), tile: UInt(bitsFor(tiles - 1)), slot: UInt(bitsFor(HYPERDRIVE_MAP_SLOTS - 1)), group: UInt(bitsFor(groups - 1)), pixel: UInt(bitsFor(patchPixels - 1)) };
     const io = IO({
       layerConfig: Input(Decoupled(HyperdriveLayerConfig(p))),
       weights: Input(Decoupled(UInt(p.lanes))),
